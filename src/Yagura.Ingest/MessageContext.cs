@@ -18,6 +18,7 @@ public enum Transport : byte
 /// <param name="SourceAddress">The sender's IP address, when known.</param>
 /// <param name="Truncated">The message was longer than the limit and was cut.</param>
 /// <param name="Format">A format named by the sender (e.g. <c>json</c> for HTTP ingest); null to detect.</param>
+/// <param name="LocalTimeZone">The tenant's zone, for timestamps that carry none (RFC 3164); UTC when null.</param>
 public readonly record struct MessageContext(
     long Id,
     string TenantId,
@@ -25,4 +26,5 @@ public readonly record struct MessageContext(
     Transport Transport,
     string? SourceAddress,
     bool Truncated,
-    string? Format);
+    string? Format,
+    TimeZoneInfo? LocalTimeZone = null);
