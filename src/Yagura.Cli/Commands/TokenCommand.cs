@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Yagura.Core.Tenancy;
+using Yagura.Storage.Sqlite;
+
+namespace Yagura.Cli.Commands;
+
+/// <summary><c>yagura token create</c>: prints a new API token once; only its hash is kept.</summary>
+internal static class TokenCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var tenant = new Option<string>("--tenant") { Description = "Tenant the token belongs to", Required = true };
+        var role = new Option<string>("--role") { Description = "ingest (send logs), analyst (also search), admin (everything)", Required = true };
+        role.AcceptOnlyFromAmong("ingest", "analyst", "admin");
+        var description = new Option<string?>("--description") { Description = "What the token is for (e.g. the sending host)" };
+        var create = new Command("create", "Create an API token and print it (it cannot be shown again)") { data, tenant, role, description };
+        create.SetAction(async (parse, cancellationToken) =>
+        {
+            var roleValue = Enum.Parse<TokenRole>(parse.GetValue(role)!, ignoreCase: true);
+            using var directory = SqliteTenantDirectory.Open(Path.GetFullPath(parse.GetValue(data)!), TimeProvider.System);
+            await directory.EnsureDefaultTenantAsync(cancellationToken);
+            try
+            {
+                Console.WriteLine(await directory.CreateTokenAsync(parse.GetValue(tenant)!, roleValue, parse.GetValue(description), cancellationToken));
+                return 0;
+            }
+            catch (InvalidOperationException ex)
+            {
+                return CommonOptions.Fail(ex.Message);
+            }
+        });
+        return new Command("token", "Manage API tokens") { create };
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Net;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using Yagura.Ingest.Routing;
+
+namespace Yagura.Cli.Configuration;
+
+/// <summary>
+/// Reads the YAML config file and the <c>YAGURA_*</c> environment into <see cref="ServeSettings"/>.
+/// Keys are checked: a misspelt key is an error with its line, not a silently ignored setting.
+/// </summary>
+public static class SettingsLoader
+{
+    public static void ApplyFile(ServeSettings settings, string path)
+    {
+        YamlMappingNode root;
+        try
+        {
+            var stream = new YamlStream();
+            using (var reader = File.OpenText(path))
+            {
+                stream.Load(reader);
+            }
+
+            if (stream.Documents.Count == 0)
+            {
+                return;
+            }
+
+            root = stream.Documents[0].RootNode as YamlMappingNode
+                ?? throw new SettingsException($"{path}: the file must be a mapping of settings (key: value)");
+        }
+        catch (YamlException ex)
+        {
+            throw new SettingsException($"{path}:{ex.Start.Line}: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            throw new SettingsException($"{path}: {ex.Message}");
+        }
+
+        foreach (var (keyNode, valueNode) in root.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            var line = keyNode.Start.Line;
+            string Scalar() => valueNode is YamlScalarNode s ? s.Value ?? "" : throw new SettingsException($"{path}:{line}: '{key}' must be a single value");
+            try
+            {
+                switch (key)
+                {
+                    case "sources":
+                        ApplySources(settings, valueNode, path);
+                        break;
+                    case "listener_tenants":
+                        if (valueNode is not YamlMappingNode map)
+                        {
+                            throw new SettingsException($"{path}:{line}: 'listener_tenants' must map udp/tcp/tls to a tenant id");
+                        }
+
+                        foreach (var (k, v) in map.Children)
+                        {
+                            var listener = ((YamlScalarNode)k).Value ?? "";
+                            if (listener is not ("udp" or "tcp" or "tls"))
+                            {
+                                throw new SettingsException($"{path}:{k.Start.Line}: unknown listener '{listener}' (udp, tcp or tls)");
+                            }
+
+                            settings.ListenerTenants[listener] = ((YamlScalarNode)v).Value ?? "";
+                        }
+
+                        break;
+                    default:
+                        if (!TryApply(settings, key, Scalar()))
+                        {
+                            throw new SettingsException($"{path}:{line}: unknown setting '{key}' (see docs/configuration.md)");
+                        }
+
+                        break;
+                }
+            }
+            catch (FormatException ex)
+            {
+                throw new SettingsException($"{path}:{line}: '{key}': {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>Applies <c>YAGURA_*</c> variables (they override the file and the flags).</summary>
+    public static void ApplyEnvironment(ServeSettings settings, Func<string, string?> getVariable)
+    {
+        foreach (var key in Keys)
+        {
+            var value = getVariable("YAGURA_" + key.ToUpperInvariant());
+            if (value is not null)
+            {
+                try
+                {
+                    TryApply(settings, key, value);
+                }
+                catch (FormatException ex)
+                {
+                    throw new SettingsException($"YAGURA_{key.ToUpperInvariant()}: {ex.Message}");
+                }
+            }
+        }
+    }
+
+    /// <summary>The scalar settings, by their file key; the environment variable is YAGURA_ + the key upper-cased.</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+        ["data", "http", "syslog_udp", "syslog_tcp", "syslog_tls", "syslog_bind", "tls_cert", "tls_key", "max_message_bytes", "max_body_bytes", "retention_check_minutes"];
+
+    private static bool TryApply(ServeSettings settings, string key, string value)
+    {
+        switch (key)
+        {
+            case "data": settings.DataDirectory = value; break;
+            case "http": settings.Http = value; break;
+            case "syslog_udp": settings.SyslogUdpPort = Int(value); break;
+            case "syslog_tcp": settings.SyslogTcpPort = Int(value); break;
+            case "syslog_tls": settings.SyslogTlsPort = Int(value); break;
+            case "syslog_bind": settings.SyslogBind = value; break;
+            case "tls_cert": settings.TlsCertFile = value; break;
+            case "tls_key": settings.TlsKeyFile = value; break;
+            case "max_message_bytes": settings.MaxMessageBytes = Int(value); break;
+            case "max_body_bytes": settings.MaxBodyBytes = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
+            case "retention_check_minutes": settings.RetentionInterval = TimeSpan.FromMinutes(Int(value)); break;
+            default: return false;
+        }
+
+        return true;
+    }
+
+    private static int Int(string value) => int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static void ApplySources(ServeSettings settings, YamlNode node, string path)
+    {
+        if (node is not YamlSequenceNode list)
+        {
+            throw new SettingsException($"{path}:{node.Start.Line}: 'sources' must be a list of {{cidr, tenant}}");
+        }
+
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlMappingNode map
+                || !map.Children.TryGetValue(new YamlScalarNode("cidr"), out var cidrNode)
+                || !map.Children.TryGetValue(new YamlScalarNode("tenant"), out var tenantNode))
+            {
+                throw new SettingsException($"{path}:{item.Start.Line}: each source needs 'cidr' and 'tenant'");
+            }
+
+            var cidr = ((YamlScalarNode)cidrNode).Value ?? "";
+            if (!IPNetwork.TryParse(cidr, out var network))
+            {
+                if (!IPAddress.TryParse(cidr, out var single))
+                {
+                    throw new SettingsException($"{path}:{cidrNode.Start.Line}: '{cidr}' is not an address or CIDR (e.g. 192.0.2.0/24)");
+                }
+
+                network = new IPNetwork(single, single.GetAddressBytes().Length * 8);
+            }
+
+            settings.Sources.Add(new SourceRule(network, ((YamlScalarNode)tenantNode).Value ?? ""));
+        }
+    }
+}

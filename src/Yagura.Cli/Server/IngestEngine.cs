@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Yagura.Core.Tenancy;
+using Yagura.Ingest.Pipeline;
+using Yagura.Ingest.Spool;
+using Yagura.Storage.Sqlite;
+
+namespace Yagura.Cli.Server;
+
+/// <summary>
+/// The spool, the stores and the pipeline between them, on one data directory: the part shared by
+/// <c>yagura serve</c> and the offline <c>yagura ingest</c>.
+/// </summary>
+public sealed class IngestEngine : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, TimeZoneInfo?> _zones = new(StringComparer.Ordinal);
+    private readonly Task _pipelineTask;
+
+    private IngestEngine(DataDirectory data, SqliteTenantDirectory tenants, SqliteEventStore store, Spool spool, ILogger logger)
+    {
+        Data = data;
+        Tenants = tenants;
+        Store = store;
+        Spool = spool;
+        Pipeline = new EventPipeline(spool, store, TenantZone, logger);
+        _pipelineTask = Task.Run(() => Pipeline.RunAsync(_stop.Token));
+    }
+
+    public DataDirectory Data { get; }
+
+    public SqliteTenantDirectory Tenants { get; }
+
+    public SqliteEventStore Store { get; }
+
+    public Spool Spool { get; }
+
+    public EventPipeline Pipeline { get; }
+
+    public static async Task<IngestEngine> StartAsync(DataDirectory data, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        var tenants = SqliteTenantDirectory.Open(data.Root, time);
+        await tenants.EnsureDefaultTenantAsync(cancellationToken);
+        var store = SqliteEventStore.Open(data.Root, new SqliteEventStoreOptions(), time);
+        var spool = Spool.Open(new SpoolOptions { Directory = data.SpoolDirectory }, time);
+        return new IngestEngine(data, tenants, store, spool, logger);
+    }
+
+    /// <summary>Waits until everything the spool has made durable so far is stored.</summary>
+    public Task DrainAsync(CancellationToken cancellationToken) => Pipeline.WaitForAsync(Spool.DurablePosition, cancellationToken);
+
+    private TimeZoneInfo? TenantZone(string tenantId) => _zones.GetOrAdd(tenantId, id =>
+    {
+        // Called from the pipeline: the tenant list is small and cached; an unknown zone means UTC.
+        var tenant = Tenants.GetTenantAsync(id).GetAwaiter().GetResult();
+        return tenant is not null && TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZone, out var zone) ? zone : null;
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _pipelineTask;
+        await Spool.DisposeAsync();
+        await Store.DisposeAsync();
+        Tenants.Dispose();
+        _stop.Dispose();
+    }
+}

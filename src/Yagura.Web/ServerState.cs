@@ -1,0 +1,19 @@
+namespace Yagura.Web;
+
+/// <summary>Shared facts about the running server that the API reports.</summary>
+public sealed class ServerState
+{
+    private volatile bool _ready;
+
+    /// <summary>True once every listener is up; <c>/healthz</c> answers 200 only then.</summary>
+    public bool Ready => _ready;
+
+    public void MarkReady() => _ready = true;
+
+    public void MarkStopping() => _ready = false;
+}
+
+/// <summary>Limits the API enforces.</summary>
+/// <param name="MaxBodyBytes">Largest ingest body, after decompression.</param>
+/// <param name="MaxMessageBytes">Largest single message; longer ones are cut and flagged.</param>
+public sealed record ApiLimits(long MaxBodyBytes, int MaxMessageBytes);
