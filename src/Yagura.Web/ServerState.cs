@@ -11,6 +11,9 @@ public sealed class ServerState
     public void MarkReady() => _ready = true;
 
     public void MarkStopping() => _ready = false;
+
+    /// <summary>Accepted bytes not yet stored (spool durable position minus processed position).</summary>
+    public Func<long> Backlog { get; set; } = static () => 0;
 }
 
 /// <summary>Limits the API enforces.</summary>

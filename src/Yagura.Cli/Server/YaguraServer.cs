@@ -125,6 +125,7 @@ public sealed class YaguraServer : IAsyncDisposable
                 SyslogTlsPort = tls,
             };
             server._retention = RetentionLoopAsync(engine, settings.RetentionInterval, time, logger, server._retentionStop.Token);
+            state.Backlog = () => Math.Max(0, engine.Spool.DurablePosition - engine.Pipeline.ProcessedPosition);
             state.MarkReady();
             return server;
         }

@@ -20,7 +20,7 @@ public static class ApiEndpoints
     public static IEndpointRouteBuilder MapYaguraApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", (ServerState state) => state.Ready
-            ? Results.Json(new { status = "ok" })
+            ? Results.Json(new { status = "ok", backlog_bytes = state.Backlog() })
             : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable));
 
         app.MapPost("/api/v1/ingest", IngestAsync);
