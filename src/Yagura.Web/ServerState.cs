@@ -12,8 +12,8 @@ public sealed class ServerState
 
     public void MarkStopping() => _ready = false;
 
-    /// <summary>Accepted bytes not yet stored (spool durable position minus processed position).</summary>
-    public Func<long> Backlog { get; set; } = static () => 0;
+    /// <summary>Figures reported by <c>/healthz</c>: accepted, stored, backlog …</summary>
+    public Func<IReadOnlyDictionary<string, long>> Figures { get; set; } = static () => new Dictionary<string, long>();
 }
 
 /// <summary>Limits the API enforces.</summary>

@@ -31,6 +31,22 @@ public sealed class ApiTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Healthz_FiguresOnlyForAdministrators()
+    {
+        var admin = await fixture.Server.Engine.Tenants.CreateTokenAsync("default", Core.Tenancy.TokenRole.Admin, "health");
+        using var anonymous = await fixture.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        using var privileged = await fixture.Http.SendAsync(request);
+
+        using var anonymousBody = JsonDocument.Parse(await anonymous.Content.ReadAsStringAsync());
+        using var privilegedBody = JsonDocument.Parse(await privileged.Content.ReadAsStringAsync());
+        Assert.False(anonymousBody.RootElement.TryGetProperty("stored", out _));
+        Assert.True(privilegedBody.RootElement.GetProperty("stored").GetInt64() >= 0);
+        Assert.Equal("ok", privilegedBody.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Ingest_NdjsonWithABadLine_AcceptsTheRestAndNamesTheBadLine()
     {
         var marker = $"yaguraapi{Guid.NewGuid():N}";

@@ -17,7 +17,7 @@ public sealed class CrashRecoveryTests
     {
         using var dir = new TempDirectory("yagura-crash");
         var data = dir.File("data");
-        var token = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "analyst"])).Stdout.Trim();
+        var token = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "admin"])).Stdout.Trim();
         Assert.StartsWith("yg_", token, StringComparison.Ordinal);
         var httpPort = FreePorts.Next();
         var tcpPort = FreePorts.Next();
@@ -40,7 +40,7 @@ public sealed class CrashRecoveryTests
 
         Assert.True(tcpSent > 0);
         using var second = await YaguraBinary.ServeAsync(data, httpPort, tcpPort);
-        await second.WaitIdleAsync();
+        await second.WaitIdleAsync(token);
 
         // Batches are sent one after another, so what was accepted is a prefix of the sequence: no duplicates
         // (count = distinct), no gaps (distinct = max + 1), and it covers every acknowledged message.

@@ -53,11 +53,17 @@ public sealed class ServeProcess(Process process, int httpPort) : IDisposable
     public HttpClient Http { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The health document, or null while the server is not answering 200.</summary>
-    public async Task<JsonElement?> HealthAsync()
+    public async Task<JsonElement?> HealthAsync(string? adminToken = null)
     {
         try
         {
-            using var response = await Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+            if (adminToken is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminToken);
+            }
+
+            using var response = await Http.SendAsync(request);
             return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
         }
         catch (HttpRequestException)
@@ -67,7 +73,7 @@ public sealed class ServeProcess(Process process, int httpPort) : IDisposable
     }
 
     /// <summary>Waits until every accepted message is stored.</summary>
-    public Task WaitIdleAsync() => Eventually.UntilAsync(async () => await HealthAsync() is { } h && h.GetProperty("backlog_bytes").GetInt64() == 0, "the backlog to be stored");
+    public Task WaitIdleAsync(string adminToken) => Eventually.UntilAsync(async () => await HealthAsync(adminToken) is { } h && h.GetProperty("backlog_bytes").GetInt64() == 0, "the backlog to be stored");
 
     public void Kill9()
     {

@@ -125,7 +125,15 @@ public sealed class YaguraServer : IAsyncDisposable
                 SyslogTlsPort = tls,
             };
             server._retention = RetentionLoopAsync(engine, settings.RetentionInterval, time, logger, server._retentionStop.Token);
-            state.Backlog = () => Math.Max(0, engine.Spool.DurablePosition - engine.Pipeline.ProcessedPosition);
+            state.Figures = () => new Dictionary<string, long>
+            {
+                ["received"] = counters.Received,
+                ["truncated"] = counters.Truncated,
+                ["framing_errors"] = counters.FramingErrors,
+                ["stored"] = engine.Pipeline.Processed,
+                ["parse_errors"] = engine.Pipeline.ParseErrors,
+                ["backlog_bytes"] = Math.Max(0, engine.Spool.DurablePosition - engine.Pipeline.ProcessedPosition),
+            };
             state.MarkReady();
             return server;
         }

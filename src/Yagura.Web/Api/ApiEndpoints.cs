@@ -19,9 +19,22 @@ public static class ApiEndpoints
 
     public static IEndpointRouteBuilder MapYaguraApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", (ServerState state) => state.Ready
-            ? Results.Json(new { status = "ok", backlog_bytes = state.Backlog() })
-            : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/healthz", async (HttpContext http, ServerState state, ITenantDirectory directory) =>
+        {
+            var body = new Dictionary<string, object> { ["status"] = state.Ready ? "ok" : "unavailable" };
+
+            // Volumes are operational detail across all tenants: shown to administrators only.
+            if (http.Request.Headers.Authorization.Count > 0
+                && await TokenAuth.AuthenticateAsync(http, directory, TokenRole.Admin) is { Principal: not null })
+            {
+                foreach (var (name, value) in state.Figures())
+                {
+                    body[name] = value;
+                }
+            }
+
+            return Results.Json(body, statusCode: state.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
 
         app.MapPost("/api/v1/ingest", IngestAsync);
         app.MapGet("/api/v1/events/search", SearchAsync);
