@@ -101,12 +101,12 @@ internal static class IngestCommand
         var received = TimeProvider.System.GetUtcNow();
         var pending = new List<Task>();
         var discarding = false;
+        using var batch = new SpoolBatch();
         while (true)
         {
             var read = await pipe.ReadAsync(cancellationToken);
             var buffer = read.Buffer;
             var reader = new SequenceReader<byte>(buffer);
-            var batch = new SpoolBatch();
             while (true)
             {
                 ReadOnlySequence<byte> line;
@@ -166,10 +166,6 @@ internal static class IngestCommand
                 var append = await spool.AppendAsync(batch, cancellationToken);
                 pending.Add(append.Durable);
                 pending.RemoveAll(t => t.IsCompletedSuccessfully);
-            }
-            else
-            {
-                batch.Dispose();
             }
 
             if (read.IsCompleted)

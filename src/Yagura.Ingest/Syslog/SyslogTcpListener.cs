@@ -137,11 +137,13 @@ public sealed class SyslogTcpListener : IAsyncDisposable
     {
         var decoder = new SyslogFrameDecoder(_maxMessageBytes);
         var framingErrors = 0;
+
+        // The spool takes the batch's buffer on append and leaves the batch empty for the next read.
+        using var batch = new SpoolBatch();
         while (true)
         {
             var read = await pipe.ReadAsync(_stopping.Token);
             var buffer = read.Buffer;
-            var batch = new SpoolBatch();
             var truncatedCount = 0;
             var received = _time.GetUtcNow();
             var reader = new SequenceReader<byte>(buffer);
@@ -168,10 +170,6 @@ public sealed class SyslogTcpListener : IAsyncDisposable
             {
                 _counters.AddReceived(batch.Count, truncatedCount);
                 await _spool.AppendAsync(batch, _stopping.Token);
-            }
-            else
-            {
-                batch.Dispose();
             }
 
             if (read.IsCompleted)

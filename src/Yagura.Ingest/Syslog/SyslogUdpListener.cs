@@ -55,9 +55,9 @@ public sealed class SyslogUdpListener : IAsyncDisposable
         var lastAddress = default(SocketAddress);
         string? source = null;
         var tenant = _settings.TenantId;
+        using var batch = new SpoolBatch();
         while (!_stopping.IsCancellationRequested)
         {
-            var batch = new SpoolBatch();
             var truncated = 0;
             try
             {
@@ -99,7 +99,6 @@ public sealed class SyslogUdpListener : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                batch.Dispose();
                 break;
             }
             catch (SocketException ex)
@@ -110,7 +109,6 @@ public sealed class SyslogUdpListener : IAsyncDisposable
 
             if (batch.Count == 0)
             {
-                batch.Dispose();
                 continue;
             }
 
