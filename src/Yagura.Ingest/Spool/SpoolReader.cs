@@ -75,6 +75,17 @@ public sealed class SpoolReader : IAsyncDisposable
         }
 
         var durable = _spool.DurablePosition;
+        if (_segmentEnd == long.MaxValue)
+        {
+            // Opened as the last segment; read after the durable position, the list has any segment that data lies in.
+            var segments = _spool.Segments;
+            var next = Array.BinarySearch(segments, _segmentBase) + 1;
+            if (next > 0 && next < segments.Length)
+            {
+                _segmentEnd = segments[next];
+            }
+        }
+
         var limit = Math.Min(durable, _segmentEnd) - _segmentBase;
         var offset = _position - _segmentBase;
         _scanner.CorruptRegions = 0;
@@ -95,6 +106,12 @@ public sealed class SpoolReader : IAsyncDisposable
         }
 
         _position = _segmentBase + offset;
+        if (_position == _segmentEnd)
+        {
+            // So that NextPosition (and a checkpoint made from it) is where the next record really starts.
+            _position += MessageSpool.SegmentHeaderSize;
+        }
+
         if (_scanner.CorruptRegions > 0)
         {
             _batch.CorruptRecordsSkipped += _scanner.CorruptRegions;
