@@ -493,7 +493,7 @@ public sealed class MessageSpool : IAsyncDisposable
         foreach (var w in work)
         {
             written += w.Bytes;
-            ArrayPool<byte>.Shared.Return(w.Buffer);
+            SpoolBuffers.Pool.Return(w.Buffer);
             w.Buffer = [];
         }
 

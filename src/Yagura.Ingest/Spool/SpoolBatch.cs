@@ -55,11 +55,11 @@ public sealed class SpoolBatch : IDisposable
         Clear();
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            SpoolBuffers.Pool.Return(buffer);
         }
     }
 
-    /// <summary>Hands the encoded bytes over (the receiver returns the buffer to the shared pool) and empties the batch.</summary>
+    /// <summary>Hands the encoded bytes over (the receiver returns the buffer to the pool) and empties the batch.</summary>
     internal byte[] Detach()
     {
         var buffer = _buffer!;
@@ -76,11 +76,11 @@ public sealed class SpoolBatch : IDisposable
             size = Math.Max(size, _buffer.Length * 2);
         }
 
-        var next = ArrayPool<byte>.Shared.Rent(size);
+        var next = SpoolBuffers.Pool.Rent(size);
         if (_buffer is not null)
         {
             _buffer.AsSpan(0, Bytes).CopyTo(next);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            SpoolBuffers.Pool.Return(_buffer);
         }
 
         _buffer = next;

@@ -401,6 +401,20 @@ public sealed class MessageSpoolTests : IDisposable
     }
 
     [Fact]
+    public async Task Reader_TailingWhileSegmentsRoll_ReadsEveryRecordOnceInOrder()
+    {
+        await using var spool = _dir.Open(_dir.Options(segmentBytes: 4096));
+        await using var reader = spool.OpenReader();
+        var reading = ReadAllAsync(reader, 2000, maxRecords: 64);
+        await AppendRecordsAsync(spool, batches: 200, perBatch: 10);
+
+        var records = await reading.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(Enumerable.Range(0, 2000).Select(Payload), records.Select(r => r.Payload));
+        Assert.True(spool.Stats.Segments > 50);
+        Assert.Equal(0, spool.Stats.CorruptRecordsSkipped);
+    }
+
+    [Fact]
     public async Task Open_AfterAnAbruptStop_RecoversEveryDurableRecord()
     {
         var spool = _dir.Open();
