@@ -14,7 +14,7 @@ public class SpoolBenchmarks
 #pragma warning restore CA1001
 {
     private const int BatchSize = 1_000;
-    private const int BatchesPerInvoke = 100;
+    private const int BatchesPerInvoke = 200;
 
     private readonly byte[] _payload = new byte[300];
     private readonly RecordMeta _meta = new("default", new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), Transport.Udp, "192.168.10.21", false, null);

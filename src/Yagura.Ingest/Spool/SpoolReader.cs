@@ -150,9 +150,17 @@ public sealed class SpoolReader : IAsyncDisposable
         {
             _file = File.OpenHandle(_spool.SegmentPath(segmentBase), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
-        catch (FileNotFoundException)
+        catch (FileNotFoundException) when (Array.IndexOf(_spool.Segments, segmentBase) < 0)
         {
-            // Deleted between the listing and the open: the next listing no longer has it.
+            // Deleted by a commit between the listing and the open: the next listing no longer has it.
+            return false;
+        }
+        catch (FileNotFoundException) when (index + 1 < segments.Length)
+        {
+            // Removed by hand while still listed: what it held is gone, so go on with the next one.
+            _spool.CountCorrupt(1);
+            _batch.CorruptRecordsSkipped++;
+            _position = segments[index + 1] + MessageSpool.SegmentHeaderSize;
             return false;
         }
 
