@@ -12,21 +12,26 @@ internal static class Rfc5424Parser
 
     /// <summary>True when what follows PRI is a version number and a space.</summary>
     public static bool Looks(ReadOnlySpan<byte> afterPri) =>
-        afterPri.Length >= 2 && afterPri[0] is >= (byte)'1' and <= (byte)'9'
-        && (afterPri[1] == ' ' || (afterPri.Length >= 3 && Text.IsDigit(afterPri[1]) && afterPri[2] == ' '));
+        afterPri.Length >= 1 && afterPri[0] is >= (byte)'1' and <= (byte)'9'
+        && (afterPri.Length == 1 || afterPri[1] == ' ' || (afterPri.Length >= 3 && Text.IsDigit(afterPri[1]) && afterPri[2] == ' '));
 
     /// <summary>Parses the header and structured data; returns the MSG part (BOM removed) for payload detection.</summary>
     public static ReadOnlySpan<byte> Parse(ReadOnlySpan<byte> s, EventBuilder b)
     {
         b.Format = LogFormats.Rfc5424;
         int sp = s.IndexOf((byte)' ');
-        if (Text.TryParseLong(s[..sp], out long version))
+        if (Text.TryParseLong(sp < 0 ? s : s[..sp], out long version))
         {
             b.Set(FieldNames.LogSyslogVersion, Text.Box(version));
         }
 
-        s = s[(sp + 1)..];
         int fields = 1;
+        if (sp < 0)
+        {
+            return Incomplete(b, fields);
+        }
+
+        s = s[(sp + 1)..];
         if (!NextToken(ref s, out ReadOnlySpan<byte> timestamp))
         {
             return Incomplete(b, fields);
