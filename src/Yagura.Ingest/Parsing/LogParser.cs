@@ -161,11 +161,17 @@ public static class LogParser
         _ => format.ToLowerInvariant() is var lower && lower != format ? Forced(lower) : null,
     };
 
-    // Every pair or property is roughly one '=' or ':'; bounded so a hostile message cannot pre-size a huge table.
+    // Headers give about a dozen fields; each key=value pair (or JSON property) adds one or two. Bounded so a
+    // hostile message cannot pre-size a huge table.
     private static int EstimateCapacity(ReadOnlySpan<byte> raw)
     {
         ReadOnlySpan<byte> head = raw.Length > 4096 ? raw[..4096] : raw;
-        int separators = head.Count((byte)'=') + head.Count((byte)':');
-        return Math.Clamp(12 + (separators * 2), 16, 256);
+        int pairs = head.Count((byte)'=');
+        if (!head.IsEmpty && head[0] == '{')
+        {
+            pairs += head.Count((byte)':');
+        }
+
+        return Math.Min(20 + (pairs * 2), 256);
     }
 }

@@ -12,6 +12,9 @@ internal static class CefParser
     private const string CustomPrefix = "cef.custom.";
     private const int CustomSlots = 40;
 
+    // Slot → the extension field names of a custom value and its label (cef.extensions.cs1 / cs1Label …).
+    private static readonly (string Value, string Label)[] CustomKeys = CreateCustomKeys();
+
     /// <summary>Parses a payload starting with <c>CEF:</c>; returns false (error noted) when the header is incomplete.</summary>
     public static bool TryParse(ReadOnlySpan<byte> s, EventBuilder b)
     {
@@ -107,8 +110,8 @@ internal static class CefParser
     public static void ParseExtension(ReadOnlySpan<byte> s, EventBuilder b)
     {
         // Labels (cs1Label=…) may come before or after their values, so both are collected first.
-        string?[]? customValues = null;
-        string?[]? customLabels = null;
+        ulong customValues = 0;
+        ulong customLabels = 0;
         int p = 0;
         while (p < s.Length)
         {
@@ -173,26 +176,29 @@ internal static class CefParser
             string field = FieldNameCache.Get(ExtensionPrefix, key);
             b.Append(field, value);
             ReadOnlySpan<char> bare = field.AsSpan(ExtensionPrefix.Length);
-            if (EcsMapping.Cef.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(bare, out FieldMap map))
+            if (EcsMapping.CefLookup.TryGetValue(bare, out FieldMap map))
             {
                 EcsMapping.Apply(b, map, value, raw);
             }
             else if (CustomSlot(bare, out int slot, out bool isLabel) && slot < CustomSlots)
             {
-                customValues ??= new string?[CustomSlots];
-                customLabels ??= new string?[CustomSlots];
-                (isLabel ? customLabels : customValues)[slot] = value;
+                if (isLabel)
+                {
+                    customLabels |= 1UL << slot;
+                }
+                else
+                {
+                    customValues |= 1UL << slot;
+                }
             }
         }
 
-        if (customValues is not null && customLabels is not null)
+        ulong paired = customValues & customLabels;
+        for (int i = 0; paired != 0 && i < CustomSlots; i++, paired >>= 1)
         {
-            for (int i = 0; i < customValues.Length; i++)
+            if ((paired & 1) != 0 && b.Fields.GetValueOrDefault(CustomKeys[i].Label) is string { Length: > 0 } label)
             {
-                if (customValues[i] is { } v && customLabels[i] is { Length: > 0 } label)
-                {
-                    b.SetForeign(FieldNameCache.Get(CustomPrefix, label.AsSpan()), v);
-                }
+                b.SetForeign(FieldNameCache.Get(CustomPrefix, label.AsSpan()), b.Fields.GetValueOrDefault(CustomKeys[i].Value));
             }
         }
     }
@@ -233,6 +239,30 @@ internal static class CefParser
 
         slot = group < 1 ? n - 1 : 6 + ((group - 1) * 4) + (n - 1);
         return slot < CustomSlots;
+    }
+
+    private static (string Value, string Label)[] CreateCustomKeys()
+    {
+        var keys = new (string Value, string Label)[CustomSlots];
+        string[] stems = ["cn", "cfp", "c6a", "flexString", "flexNumber", "deviceCustomDate", "flexDate"];
+        for (int n = 1; n <= 6; n++)
+        {
+            keys[n - 1] = (ExtensionPrefix + "cs" + n, ExtensionPrefix + "cs" + n + "Label");
+        }
+
+        for (int g = 0; g < stems.Length; g++)
+        {
+            for (int n = 1; n <= 4; n++)
+            {
+                int slot = 6 + (g * 4) + (n - 1);
+                if (slot < CustomSlots)
+                {
+                    keys[slot] = (ExtensionPrefix + stems[g] + n, ExtensionPrefix + stems[g] + n + "Label");
+                }
+            }
+        }
+
+        return keys;
     }
 
     internal static bool IsKeyChar(byte c) =>

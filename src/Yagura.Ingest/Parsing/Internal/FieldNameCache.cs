@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Yagura.Ingest.Parsing.Internal;
@@ -21,6 +22,7 @@ internal static class FieldNameCache
     private static int _count;
 
     /// <summary>Returns <paramref name="prefix"/> followed by the decoded key.</summary>
+    [SkipLocalsInit]
     public static string Get(string prefix, ReadOnlySpan<byte> utf8Key)
     {
         // A UTF-8 decode yields at most one char per byte.
@@ -37,6 +39,7 @@ internal static class FieldNameCache
     }
 
     /// <summary>Returns <paramref name="prefix"/>, the decoded <paramref name="first"/>, a dot, and <paramref name="second"/>.</summary>
+    [SkipLocalsInit]
     public static string Get(string prefix, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         int max = prefix.Length + first.Length + 1 + second.Length;
@@ -54,6 +57,7 @@ internal static class FieldNameCache
     }
 
     /// <summary>Returns <paramref name="prefix"/> followed by <paramref name="key"/>.</summary>
+    [SkipLocalsInit]
     public static string Get(string prefix, ReadOnlySpan<char> key)
     {
         int length = prefix.Length + key.Length;

@@ -119,6 +119,7 @@ internal static class Text
     }
 
     /// <summary>Removes backslash escapes for the listed characters; other backslashes stay as they are.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public static string DecodeUnescaped(ReadOnlySpan<byte> s, ReadOnlySpan<byte> escapable, bool newlines)
     {
         int firstBackslash = s.IndexOf((byte)'\\');

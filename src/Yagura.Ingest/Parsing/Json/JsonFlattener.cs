@@ -576,6 +576,7 @@ internal ref struct JsonFlattener
         return false;
     }
 
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     private static string Unescape(ReadOnlySpan<byte> raw, out bool valid)
     {
         valid = true;

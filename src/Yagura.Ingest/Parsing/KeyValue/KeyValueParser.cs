@@ -129,7 +129,7 @@ internal static class KeyValueParser
                 continue;
             }
 
-            if (EcsMapping.Kv.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(bare, out FieldMap map))
+            if (EcsMapping.KvLookup.TryGetValue(bare, out FieldMap map))
             {
                 EcsMapping.Apply(b, map, value, raw);
             }

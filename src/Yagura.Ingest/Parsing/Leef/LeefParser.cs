@@ -178,7 +178,7 @@ internal static class LeefParser
             {
                 devTimeFormat = raw;
             }
-            else if (EcsMapping.Leef.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(bare, out FieldMap map))
+            else if (EcsMapping.LeefLookup.TryGetValue(bare, out FieldMap map))
             {
                 EcsMapping.Apply(b, map, value, raw);
             }
