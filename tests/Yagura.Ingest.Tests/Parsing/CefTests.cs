@@ -96,7 +96,7 @@ public class CefTests
     public void Parse_SophosCefWithOutcomeAndTimes_MapsThem()
     {
         const string raw = "<134>1 2026-11-25T10:00:00+09:00 utm01 CEF - - - CEF:0|Sophos|UTM|9.7|auth|Authentication failed|7|"
-            + "suser=bob duser=admin outcome=Failure start=Nov 25 2026 09:59:58 end=1764032398000 src=192.0.2.44 requestMethod=POST";
+            + "duser=admin suser=bob outcome=Failure start=Nov 25 2026 09:59:58 end=1764032398000 src=192.0.2.44 requestMethod=POST";
 
         var e = ParserFixture.Parse(raw);
 

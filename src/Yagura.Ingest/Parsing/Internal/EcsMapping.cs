@@ -18,8 +18,11 @@ internal enum MapKind : byte
     Ip,
 }
 
-/// <summary>One vendor key's ECS target(s). <see cref="Also"/> is filled only when still empty.</summary>
-internal readonly record struct FieldMap(string Target, MapKind Kind, string? Also = null);
+/// <summary>
+/// One vendor key's ECS target(s). <see cref="Also"/> is filled only when still empty, unless
+/// <see cref="AlsoWins"/> (the source user is the better <c>user.name</c> than the destination user).
+/// </summary>
+internal readonly record struct FieldMap(string Target, MapKind Kind, string? Also = null, bool AlsoWins = false);
 
 /// <summary>
 /// Vendor key → ECS name tables. The vendor's own key is always kept too (<c>cef.extensions.*</c>,
@@ -43,8 +46,8 @@ internal static class EcsMapping
         ["sourceHostName"] = new("source.domain", MapKind.Text),
         ["dhost"] = new("destination.domain", MapKind.Text),
         ["destinationHostName"] = new("destination.domain", MapKind.Text),
-        ["suser"] = new("source.user.name", MapKind.Text, FieldNames.UserName),
-        ["sourceUserName"] = new("source.user.name", MapKind.Text, FieldNames.UserName),
+        ["suser"] = new("source.user.name", MapKind.Text, FieldNames.UserName, AlsoWins: true),
+        ["sourceUserName"] = new("source.user.name", MapKind.Text, FieldNames.UserName, AlsoWins: true),
         ["duser"] = new("destination.user.name", MapKind.Text, FieldNames.UserName),
         ["destinationUserName"] = new("destination.user.name", MapKind.Text, FieldNames.UserName),
         ["suid"] = new("source.user.id", MapKind.Text),
@@ -283,7 +286,16 @@ internal static class EcsMapping
                 break;
         }
 
-        if (map.Also is not null)
+        if (map.Also is null)
+        {
+            return;
+        }
+
+        if (map.AlsoWins)
+        {
+            b.Set(map.Also, value);
+        }
+        else
         {
             b.SetIfAbsent(map.Also, value);
         }
