@@ -122,8 +122,9 @@ public class Rfc5424Tests
     {
         var e = ParserFixture.Parse("<13>1 2026-11-25T00:00:00Z host");
 
-        Assert.Contains("header ends after", e.ErrorMessage);
+        Assert.Equal("RFC 5424 header ends after 3 of 7 fields", e.ErrorMessage);
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero), e.Timestamp);
+        Assert.Equal("host", e.F("host.name"));
     }
 
     [Fact]

@@ -171,7 +171,7 @@ internal static class Timestamps
         if (s.StartsWith("/Date("u8) && s.EndsWith(")/"u8))
         {
             ReadOnlySpan<byte> inner = s[6..^2];
-            int sign = inner.IndexOfAny("+-"u8[0], "+-"u8[1]);
+            int sign = inner.IndexOfAny((byte)'+', (byte)'-');
             if (sign > 0)
             {
                 inner = inner[..sign];

@@ -616,7 +616,7 @@ internal ref struct JsonFlattener
                     }
 
                     i += 4;
-                    if (char.IsHighSurrogate((char)code) && i + 6 < raw.Length + 0 && raw[i + 1] == '\\' && raw[i + 2] == 'u'
+                    if (char.IsHighSurrogate((char)code) && i + 6 < raw.Length && raw[i + 1] == '\\' && raw[i + 2] == 'u'
                         && TryHex4(raw, i + 3, out int low) && char.IsLowSurrogate((char)low))
                     {
                         code = char.ConvertToUtf32((char)code, (char)low);

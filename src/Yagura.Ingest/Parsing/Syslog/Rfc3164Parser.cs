@@ -136,7 +136,7 @@ internal static class Rfc3164Parser
         }
 
         SyslogHeader.SetProcess(b, name, pid);
-        rest = p + 2 <= s.Length ? s[Math.Min(p + 2, s.Length)..] : default;
+        rest = s[Math.Min(p + 2, s.Length)..];
         return true;
     }
 }

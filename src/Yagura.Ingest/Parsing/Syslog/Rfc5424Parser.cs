@@ -25,19 +25,16 @@ internal static class Rfc5424Parser
             b.Set(FieldNames.LogSyslogVersion, Text.Box(version));
         }
 
-        int fields = 1;
         if (sp < 0)
         {
-            return Incomplete(b, fields);
+            return Incomplete(b, 1);
         }
 
         s = s[(sp + 1)..];
-        if (!NextToken(ref s, out ReadOnlySpan<byte> timestamp))
-        {
-            return Incomplete(b, fields);
-        }
 
-        if (!IsNil(timestamp))
+        // A field cut off by the end of the message is still used; the header is then reported incomplete.
+        bool complete = NextToken(ref s, out ReadOnlySpan<byte> timestamp);
+        if (!timestamp.IsEmpty && !IsNil(timestamp))
         {
             if (Timestamps.TryParseIso(timestamp, out DateParts parts, out int used) && used == timestamp.Length
                 && parts.HasOffset && Timestamps.TryResolve(parts, b.Received, b.LocalTimeZone, out DateTimeOffset ts))
@@ -51,49 +48,53 @@ internal static class Rfc5424Parser
             }
             else
             {
-                b.AddError($"RFC 5424 timestamp '{Text.Decode(timestamp)}' is not a valid RFC 3339 time; received time used");
+                b.AddError($"RFC 5424 timestamp '{EcsMapping.Shorten(Text.Decode(timestamp))}' is not a valid RFC 3339 time; received time used");
             }
         }
 
-        fields++;
-        if (!NextToken(ref s, out ReadOnlySpan<byte> host))
+        if (!complete)
         {
-            return Incomplete(b, fields);
+            return Incomplete(b, timestamp.IsEmpty ? 1 : 2);
         }
 
-        if (!IsNil(host))
+        complete = NextToken(ref s, out ReadOnlySpan<byte> host);
+        if (!host.IsEmpty && !IsNil(host))
         {
             SyslogHeader.SetHostName(b, Text.Decode(host));
         }
 
-        fields++;
-        if (!NextToken(ref s, out ReadOnlySpan<byte> app))
+        if (!complete)
         {
-            return Incomplete(b, fields);
+            return Incomplete(b, host.IsEmpty ? 2 : 3);
         }
 
-        fields++;
-        bool hasProc = NextToken(ref s, out ReadOnlySpan<byte> proc);
-        SyslogHeader.SetProcess(b, IsNil(app) ? default : app, !hasProc || IsNil(proc) ? default : proc);
-        if (!hasProc)
+        complete = NextToken(ref s, out ReadOnlySpan<byte> app);
+        bool procComplete = NextToken(ref s, out ReadOnlySpan<byte> proc); // s is empty when app was cut off
+        SyslogHeader.SetProcess(b, IsNil(app) ? default : app, IsNil(proc) ? default : proc);
+        if (!complete)
         {
-            return Incomplete(b, fields);
+            return Incomplete(b, app.IsEmpty ? 3 : 4);
         }
 
-        fields++;
-        if (!NextToken(ref s, out ReadOnlySpan<byte> msgId))
+        if (!procComplete)
         {
-            return Incomplete(b, fields);
+            return Incomplete(b, proc.IsEmpty ? 4 : 5);
         }
 
-        if (!IsNil(msgId))
+        complete = NextToken(ref s, out ReadOnlySpan<byte> msgId);
+        if (!msgId.IsEmpty && !IsNil(msgId))
         {
             b.Set(FieldNames.LogSyslogMsgId, Text.Decode(msgId));
         }
 
+        if (!complete)
+        {
+            return Incomplete(b, msgId.IsEmpty ? 5 : 6);
+        }
+
         if (s.IsEmpty)
         {
-            return Incomplete(b, fields + 1);
+            return Incomplete(b, 6);
         }
 
         if (s[0] == '-')
@@ -129,7 +130,7 @@ internal static class Rfc5424Parser
 
     private static ReadOnlySpan<byte> Incomplete(EventBuilder b, int fields)
     {
-        b.AddError($"RFC 5424 header ends after {fields - 1} of 7 fields");
+        b.AddError($"RFC 5424 header ends after {fields} of 7 fields");
         return default;
     }
 
