@@ -131,6 +131,22 @@ public class JsonTests
         Assert.Contains("nested deeper than 64", e.ErrorMessage);
     }
 
+    [Theory]
+    [InlineData("{\"ts\":1764032400}", "2025-11-25T01:00:00+00:00")]
+    [InlineData("{\"ts\":1764032400123}", "2025-11-25T01:00:00.123+00:00")]
+    [InlineData("{\"time\":\"1764032400\"}", "2025-11-25T01:00:00+00:00")]
+    [InlineData("{\"date\":\"2026-11-24\"}", "2026-11-24T00:00:00+00:00")]
+    [InlineData("{\"TimeCreated\":\"\\/Date(1764032400000)\\/\"}", "2025-11-25T01:00:00+00:00")]
+    [InlineData("{\"timestamp\":\"Nov 25 2026 10:00:00\"}", "2026-11-25T10:00:00+00:00")]
+    [InlineData("{\"time\":\"x\",\"@timestamp\":\"2026-11-25T10:00:00+09:00\"}", "2026-11-25T10:00:00+09:00")]
+    public void Parse_TimestampKeyForms_SetTimestamp(string raw, string expected)
+    {
+        var e = ParserFixture.Parse(raw);
+
+        Assert.Null(e.ErrorMessage);
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), e.Timestamp);
+    }
+
     [Fact]
     public void Parse_BadTimestampField_KeepsReceivedAndSaysSo()
     {

@@ -157,6 +157,14 @@ internal static class Timestamps
 
         DateParts parts;
         int used;
+        if (s.Length == 10 && s[4] == '-' && s[7] == '-' && TwoDigits(s, 0, out int century) && TwoDigits(s, 2, out int year)
+            && TwoDigits(s, 5, out int month) && TwoDigits(s, 8, out int day))
+        {
+            // A date alone: midnight in the tenant's zone.
+            parts = new DateParts { Year = (century * 100) + year, Month = month, Day = day };
+            return TryResolve(parts, received, zone, out value);
+        }
+
         if (Text.IsDigit(s[0]) && TryParseIso(s, out parts, out used))
         {
             return TrailingZone(s[used..], ref parts) && TryResolve(parts, received, zone, out value);
