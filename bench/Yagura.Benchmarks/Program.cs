@@ -1,1 +1,4 @@
-﻿Console.WriteLine("Hello, World!");
+using BenchmarkDotNet.Running;
+
+// Run with e.g. `dotnet run -c Release --project bench/Yagura.Benchmarks -- --filter *Parse* --job short`.
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
