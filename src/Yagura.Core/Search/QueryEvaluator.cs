@@ -57,6 +57,32 @@ public static class QueryEvaluator
         return QueryValues.TryParseAbsoluteTime(text, out value);
     }
 
+    /// <summary>
+    /// Returns <paramref name="node"/> with relative time bounds (<c>now-15m</c>) replaced by absolute ISO 8601 UTC
+    /// times, so that a store and the evaluator given the result agree on the instant whatever their clocks say.
+    /// </summary>
+    public static QueryNode ResolveRelativeTimes(QueryNode node, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node switch
+        {
+            AndNode and => new AndNode([.. and.Children.Select(c => ResolveRelativeTimes(c, now))]),
+            OrNode or => new OrNode([.. or.Children.Select(c => ResolveRelativeTimes(c, now))]),
+            NotNode not => new NotNode(ResolveRelativeTimes(not.Child, now)),
+            FieldRangeNode range when IsRelative(range.Lower) || IsRelative(range.Upper) =>
+                range with { Lower = Resolve(range.Lower, now), Upper = Resolve(range.Upper, now) },
+            _ => node,
+        };
+
+        static bool IsRelative(RangeBound? bound) => bound is not null
+            && (bound.Value.Equals("now", StringComparison.OrdinalIgnoreCase) || QueryValues.TryParseRelative(bound.Value, out _));
+
+        static RangeBound? Resolve(RangeBound? bound, DateTimeOffset now) =>
+            IsRelative(bound) && TryParseTime(bound!.Value, now, out var value)
+                ? bound with { Value = value.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }
+                : bound;
+    }
+
     private static Func<EventRecord, bool> CompileAnd(Func<EventRecord, bool>[] children) => children.Length switch
     {
         0 => Always,
