@@ -246,11 +246,24 @@ internal sealed class StatsAggregator
         private long _count;
         private bool _allLong = true;
 
-        public override object? Result => _count == 0
-            ? null
-            : kind == NumericKind.Average
-                ? _sum / _count
-                : _allLong ? _longSum : _sum;
+        public override object? Result
+        {
+            get
+            {
+                if (_count == 0)
+                {
+                    return null;
+                }
+
+                if (kind == NumericKind.Average)
+                {
+                    return _sum / _count;
+                }
+
+                // Boxed separately: a conditional over long and double would silently make the sum a double.
+                return _allLong ? _longSum : (object)_sum;
+            }
+        }
 
         public override void Add(object? value) => ForEach(value, this, static (self, v) => self.AddOne(v));
 
