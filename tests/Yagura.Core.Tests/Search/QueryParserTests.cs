@@ -180,4 +180,22 @@ public class QueryParserTests
     {
         Assert.Equal("phrase(10.0.0.0/8)", P("\"10.0.0.0/8\""));
     }
+
+    [Theory]
+    [InlineData("event.code:4625")]
+    [InlineData("event.code:4625 | stats count() by source.ip | sort count() desc | head 10")]
+    [InlineData("event.code:4625 | stats count(), dc(user.name) by source.ip | sort dc(user.name) desc")]
+    [InlineData("\"failed password\" AND NOT source.ip:10.0.0.0/8")]
+    [InlineData("event.outcome:failure @timestamp>=now-15m")]
+    [InlineData("event.code:(4624 OR 4672) user.name:(administrator OR adm-*)")]
+    [InlineData("source.ip:\"2001:db8::/32\" OR destination.ip:\"2001:db8::/32\"")]
+    [InlineData(@"process.executable:C\:\\Users\\*\\AppData\\Local\\Temp\\*")]
+    [InlineData("network.direction:outbound source.bytes>=100000000 | sort source.bytes desc")]
+    [InlineData("error.message:*")]
+    [InlineData("event.code:4625 | fields @timestamp, source.ip, user.name | head 50")]
+    [InlineData("@timestamp>=now-7d | stats count() by observer.vendor, observer.product")]
+    [InlineData("| stats count() by host.name")]
+    [InlineData("@timestamp:[2024-05-01 TO 2024-05-02}")]
+    [InlineData("\"http://example.com\"")]
+    public void Parse_DocumentedExamples_Parse(string query) => Assert.NotNull(QueryParser.Parse(query));
 }
