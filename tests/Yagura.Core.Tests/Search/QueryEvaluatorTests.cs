@@ -267,6 +267,8 @@ public class QueryEvaluatorTests
     [InlineData("ログ*失敗", "ユーザーのログイン失敗です", true)]
     [InlineData("\"->\"", "a -> b", true)]
     [InlineData("\"->\"", "a - b", false)]
+    [InlineData("kelvin", "300 \u212Aelvin", true)]
+    [InlineData("\"failed password\"", "Failed password for ユーザー", true)]
     [InlineData("10.0.0.1", "connection from 10.0.0.1 port 22", true)]
     [InlineData("10.0.0.1", "connection from 10.0.0.12 port 22", false)]
     public void FreeText_UsesTokensPhrasesPrefixesGlobsAndSubstrings(string query, string message, bool expected) =>

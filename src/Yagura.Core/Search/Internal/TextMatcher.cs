@@ -12,6 +12,7 @@ internal sealed class TextMatcher
     private readonly bool _lastIsPrefix;
     private readonly string _substring;
     private readonly GlobPattern? _glob;
+    private readonly string? _required;
 
     private TextMatcher(Mode mode, string[]? tokens = null, bool lastIsPrefix = false, string? substring = null, GlobPattern? glob = null)
     {
@@ -20,6 +21,12 @@ internal sealed class TextMatcher
         _lastIsPrefix = lastIsPrefix;
         _substring = substring ?? "";
         _glob = glob;
+
+        // Every query token must occur in a matching text. For ASCII tokens in an ASCII text, a case-insensitive
+        // substring search (vectorised) is exactly as strict as lower-casing, so it can reject most texts early;
+        // non-ASCII texts skip it because some non-ASCII characters lower-case to ASCII letters (the Kelvin sign).
+        var longest = _tokens.MaxBy(t => t.Length);
+        _required = longest is not null && System.Text.Ascii.IsValid(longest) ? longest : null;
     }
 
     private enum Mode
@@ -111,6 +118,11 @@ internal sealed class TextMatcher
 
     private bool MatchTokens(ReadOnlySpan<char> text)
     {
+        if (_required is not null && System.Text.Ascii.IsValid(text) && !text.Contains(_required, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         var tokens = _tokens;
         var last = tokens.Length - 1;
         var position = 0;
