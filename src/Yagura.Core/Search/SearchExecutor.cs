@@ -26,8 +26,9 @@ public sealed class SearchExecutor(IEventStore store, TimeProvider time)
     /// <summary>
     /// Executes <paramref name="query"/> over the events of <paramref name="scope"/> with <c>@timestamp</c> in
     /// [<paramref name="from"/>, <paramref name="to"/>). <paramref name="limit"/> caps the events or rows returned
-    /// (0 or less means <see cref="DefaultLimit"/>, at most <see cref="MaxLimit"/>). Without pipes the scan stops
-    /// once the limit is reached.
+    /// (0 or less means <see cref="DefaultLimit"/>, at most <see cref="MaxLimit"/>). Without <c>stats</c> or
+    /// <c>sort</c> the scan stops once the limit (or a <c>head</c>) is reached; reaching the limit marks the result
+    /// truncated, as more matches may exist.
     /// </summary>
     public async Task<SearchResult> ExecuteAsync(
         SearchQuery query, TenantScope scope, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
@@ -94,28 +95,28 @@ public sealed class SearchExecutor(IEventStore store, TimeProvider time)
             // Without a sort or stats the first matches are the answer; with one, hold matches up to a cap.
             var need = blocking < 0 ? Math.Min(prefixHead ?? int.MaxValue, limit) : prefixHead ?? MaxHeldEvents;
 
-            // Look one match past the cap to know whether the answer was cut (not needed when a head cut it).
-            var lookAhead = prefixHead is null || prefixHead > need;
+            // Stop as soon as the cap is reached rather than read on to prove a further match exists: that proof
+            // can cost a scan of the whole range. Reaching a cap other than an explicit head marks the result
+            // truncated ("there may be more").
+            var capTruncates = prefixHead is null || prefixHead > need;
             var events = new List<EventRecord>();
-            await foreach (var e in _store.ScanAsync(scan, ct).ConfigureAwait(false))
+            if (need > 0)
             {
-                scanned++;
-                if (!matches(e))
+                await foreach (var e in _store.ScanAsync(scan, ct).ConfigureAwait(false))
                 {
-                    continue;
-                }
+                    scanned++;
+                    if (!matches(e))
+                    {
+                        continue;
+                    }
 
-                matched++;
-                if (events.Count == need)
-                {
-                    truncated = true;
-                    break;
-                }
-
-                events.Add(e);
-                if (events.Count == need && !lookAhead)
-                {
-                    break;
+                    matched++;
+                    events.Add(e);
+                    if (events.Count == need)
+                    {
+                        truncated = capTruncates;
+                        break;
+                    }
                 }
             }
 

@@ -24,8 +24,8 @@ public sealed class SearchResult
     public long Matched { get; init; }
 
     /// <summary>
-    /// True when more existed than is shown: the limit cut the output, or a safety cap (groups, events held for a
-    /// sort) was reached.
+    /// True when the output may be incomplete: the search stopped at the limit (more matches may exist), or a safety
+    /// cap (groups, events held for a sort) was reached. An explicit <c>head</c> does not count.
     /// </summary>
     public bool Truncated { get; init; }
 

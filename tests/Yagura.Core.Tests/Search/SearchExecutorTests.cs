@@ -65,18 +65,19 @@ public sealed class SearchExecutorTests : IAsyncDisposable
         Assert.Equal(10, result.Events!.Count);
         Assert.Equal("u49", result.Events[0].Fields["user.name"]);
         Assert.True(result.Truncated);
-        Assert.Equal(11, result.Scanned);
-        Assert.Equal(11, _store.Yielded);
+        Assert.Equal(10, result.Scanned);
+        Assert.Equal(10, _store.Yielded);
     }
 
     [Fact]
-    public async Task Execute_ExactlyLimitMatches_IsNotTruncated()
+    public async Task Execute_FewerMatchesThanLimit_ReadsEverythingAndIsNotTruncated()
     {
         await AddAsync(Login("failed", "1.1.1.1", "a"), Login("failed", "1.1.1.1", "b"), Login("ok", "1.1.1.1", "c"));
 
-        var result = await RunAsync("failed", limit: 2);
+        var result = await RunAsync("failed", limit: 3);
 
         Assert.Equal(2, result.Events!.Count);
+        Assert.Equal(3, result.Scanned);
         Assert.False(result.Truncated);
     }
 
