@@ -21,8 +21,13 @@ public static class QueryParser
         private static readonly string[] PipeCommands = ["stats", "sort", "head", "fields"];
         private static readonly string[] Functions = ["count", "dc", "sum", "avg", "min", "max"];
 
+        // Deep enough for any query a person writes; shallow enough that a hostile "((((…" cannot overflow the stack
+        // of the parser, the evaluator compiler or anything else that walks the tree recursively.
+        private const int MaxDepth = 100;
+
         private readonly QueryLexer _lexer = new(query);
         private Token? _peeked;
+        private int _depth;
 
         public SearchQuery ParseQuery()
         {
@@ -113,7 +118,10 @@ public static class QueryParser
             if (next.Kind == TokenKind.Not)
             {
                 Take(groupField);
-                return new NotNode(ParseUnary(groupField, next));
+                Enter(next.Start);
+                var child = ParseUnary(groupField, next);
+                _depth--;
+                return new NotNode(child);
             }
 
             return ParsePrimary(groupField, after);
@@ -125,7 +133,9 @@ public static class QueryParser
             switch (token.Kind)
             {
                 case TokenKind.LParen:
+                    Enter(token.Start);
                     var inner = ParseOr(groupField);
+                    _depth--;
                     if (Peek(groupField).Kind != TokenKind.RParen)
                     {
                         throw _lexer.Error("missing ')' to close the '(' opened", token.Start);
@@ -154,6 +164,14 @@ public static class QueryParser
                     throw after is { } previous
                         ? _lexer.Error($"expected a term after '{previous.Text}', found '{token.Text}'", token.Start)
                         : _lexer.Error($"'{token.Text}' needs a term before it", token.Start);
+            }
+        }
+
+        private void Enter(int position)
+        {
+            if (++_depth > MaxDepth)
+            {
+                throw _lexer.Error($"the query nests parentheses or NOT more than {MaxDepth} deep", position);
             }
         }
 
@@ -221,7 +239,9 @@ public static class QueryParser
                         throw _lexer.Error($"empty value group after '{name}:'", open);
                     }
 
+                    Enter(open);
                     var group = ParseOr(name);
+                    _depth--;
                     if (Peek(name).Kind != TokenKind.RParen)
                     {
                         throw _lexer.Error("missing ')' to close the '(' opened", open);

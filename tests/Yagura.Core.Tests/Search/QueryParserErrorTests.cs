@@ -85,6 +85,23 @@ public class QueryParserErrorTests
         Assert.Equal("(a OR b) AND c)", error.Query);
     }
 
+    [Fact]
+    public void Parse_HostileNesting_IsASyntaxErrorNotAStackOverflow()
+    {
+        var parentheses = new string('(', 100_000) + "a" + new string(')', 100_000);
+        var nots = string.Concat(Enumerable.Repeat("NOT ", 100_000)) + "a";
+        var bangs = new string('!', 100_000) + "a";
+        var groups = string.Concat(Enumerable.Repeat("f:(", 100_000)) + "a";
+
+        foreach (var query in new[] { parentheses, nots, bangs, groups })
+        {
+            var error = Assert.Throws<QuerySyntaxException>(() => QueryParser.Parse(query));
+            Assert.Equal("the query nests parentheses or NOT more than 100 deep", error.Reason);
+        }
+
+        Assert.Equal("text(a)", QueryAst.Print(QueryParser.Parse(new string('(', 100) + "a" + new string(')', 100))));
+    }
+
     private static void AssertError(string query, string reason, int position)
     {
         var error = Assert.Throws<QuerySyntaxException>(() => QueryParser.Parse(query));
