@@ -27,6 +27,13 @@ public sealed record NotNode(QueryNode Child) : QueryNode;
 /// <c>field:value</c>, <c>field:"quoted phrase"</c> or <c>field:val*ue?</c>. Matching is case-insensitive;
 /// an unquoted value with <c>*</c> or <c>?</c> is a wildcard pattern (<see cref="HasWildcard"/>).
 /// </summary>
+/// <remarks>
+/// When <see cref="HasWildcard"/> is false, <see cref="Value"/> is the literal value (escapes resolved). When it is
+/// true, <see cref="Value"/> is a glob in which <c>*</c> and <c>?</c> are wildcards and a backslash makes the next
+/// character literal: the query <c>path:C\:\\Windows\\*</c> gives the glob <c>C:\\Windows\\*</c>, meaning
+/// the literal <c>C:\Windows\</c> followed by anything. A backslash only ever appears in the glob before
+/// <c>*</c>, <c>?</c> or <c>\</c>.
+/// </remarks>
 public sealed record FieldTermNode(string Field, string Value, bool HasWildcard) : QueryNode;
 
 /// <summary><c>field:*</c>: the field is present.</summary>
@@ -44,6 +51,7 @@ public sealed record RangeBound(string Value, bool Inclusive);
 public sealed record FieldCidrNode(string Field, IPNetwork Network) : QueryNode;
 
 /// <summary>Free text over the message and the raw event: a word, a wildcard word, or a quoted phrase.</summary>
+/// <remarks><see cref="Text"/> follows the same literal / glob convention as <see cref="FieldTermNode.Value"/>.</remarks>
 public sealed record FreeTextNode(string Text, bool IsPhrase, bool HasWildcard) : QueryNode;
 
 /// <summary>A stage after a pipe.</summary>
@@ -66,9 +74,13 @@ public sealed record HeadStage(int Count) : PipeStage;
 /// <summary><c>| fields f1, f2</c>.</summary>
 public sealed record FieldsStage(IReadOnlyList<string> Fields) : PipeStage;
 
-/// <summary>A query that does not parse: <see cref="Position"/> is the 0-based character offset of the problem.</summary>
+/// <summary>
+/// A query that does not parse. <see cref="Position"/> is the 0-based offset of the offending character (always
+/// inside <see cref="Query"/>); <see cref="Reason"/> is the message without the position, and
+/// <see cref="Exception.Message"/> reads like <c>unexpected ')' at position 14</c>.
+/// </summary>
 public sealed class QuerySyntaxException(string message, int position, string query)
-    : Exception($"{message} (at position {position + 1})")
+    : Exception($"{message} at position {position}")
 {
     public int Position { get; } = position;
 
