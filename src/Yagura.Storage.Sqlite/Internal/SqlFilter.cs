@@ -18,7 +18,8 @@ namespace Yagura.Storage.Sqlite.Internal;
 /// </remarks>
 internal sealed class SqlFilter
 {
-    private static readonly TimeSpan TimeSlack = TimeSpan.FromDays(1);
+    private static readonly TimeSpan UnzonedSlack = TimeSpan.FromDays(1);
+    private static readonly TimeSpan NowSlack = TimeSpan.FromHours(1);
 
     private readonly bool _fullText;
     private readonly DateTimeOffset _now;
@@ -194,29 +195,34 @@ internal sealed class SqlFilter
             return Present(range.Field);
         }
 
-        // Bounds are widened by a day: the evaluator may read a bound without an offset in another zone or take
-        // "now" a moment later. The evaluator re-checks exactly; this only narrows.
+        // Bounds are widened (see TryTime) and always inclusive: the evaluator re-checks exactly; this only narrows.
         var parts = new List<string>();
-        if (range.Lower is { } lower && TryTime(lower.Value, out var from))
+        if (range.Lower is { } lower && TryTime(lower.Value, out var from, out var slack))
         {
-            parts.Add($"{column} >= {Param((from - TimeSlack).UtcTicks)}");
+            parts.Add($"{column} >= {Param((from - slack).UtcTicks)}");
         }
 
-        if (range.Upper is { } upper && TryTime(upper.Value, out var to))
+        if (range.Upper is { } upper && TryTime(upper.Value, out var to, out slack))
         {
-            parts.Add($"{column} <= {Param((to + TimeSlack).UtcTicks)}");
+            parts.Add($"{column} <= {Param((to + slack).UtcTicks)}");
         }
 
         return new Sql(All(parts), null);
     }
 
-    private bool TryTime(string value, out DateTimeOffset time)
+    /// <summary>
+    /// Reads a time bound. <paramref name="slack"/> covers how the evaluator might read it differently: a time without
+    /// an offset (or a date alone, perhaps meaning its whole day) in another zone, or "now" taken a little later.
+    /// </summary>
+    private bool TryTime(string value, out DateTimeOffset time, out TimeSpan slack)
     {
         time = default;
+        slack = UnzonedSlack;
         var span = value.AsSpan().Trim();
         if (span.StartsWith("now", StringComparison.OrdinalIgnoreCase))
         {
             var rest = span[3..];
+            slack = NowSlack;
             if (rest.IsEmpty)
             {
                 time = _now;
@@ -254,8 +260,19 @@ internal sealed class SqlFilter
             return false;
         }
 
-        return DateTimeOffset.TryParse(span, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time)
-            && time.Year is > 1 and < 9999;
+        if (!DateTimeOffset.TryParse(span, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time)
+            || time.Year is <= 1 or >= 9999)
+        {
+            return false;
+        }
+
+        if (DateTime.TryParse(span, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
+            && parsed.Kind != DateTimeKind.Unspecified)
+        {
+            slack = TimeSpan.Zero;
+        }
+
+        return true;
     }
 
     /// <summary>The field name as a JSON key in <c>fields</c>: cheap narrowing for fields without a column.</summary>
