@@ -1,0 +1,163 @@
+using System.Globalization;
+
+using Microsoft.Data.Sqlite;
+
+using Yagura.Core.Events;
+using Yagura.Core.Search;
+
+namespace Yagura.Storage.Sqlite.Internal;
+
+internal sealed record PartitionInfo(PartitionKey Key, string Path, long MinTs, long MaxTs, long Count, bool FullText);
+
+/// <summary>A read-only connection streaming one partition's candidates newest first.</summary>
+internal sealed class PartitionCursor : IDisposable
+{
+    private const int FirstColumn = 3;
+
+    private static readonly string SelectColumns = string.Join(", ", Schema.InsertColumns);
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _command;
+    private readonly SqliteDataReader _reader;
+    private readonly string _tenantId;
+
+    private PartitionCursor(SqliteConnection connection, SqliteCommand command, SqliteDataReader reader, string tenantId)
+    {
+        _connection = connection;
+        _command = command;
+        _reader = reader;
+        _tenantId = tenantId;
+    }
+
+    public long Ts { get; private set; }
+
+    public long Id { get; private set; }
+
+    public static SqliteConnection OpenReadOnly(string path)
+    {
+        // No pooling: a dropped partition must not stay open in a pool, and opening a file is cheap next to a scan.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 10000";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>Builds the partition's query; null when the file vanished (dropped meanwhile).</summary>
+    public static PartitionCursor? Open(PartitionInfo partition, long from, long to, QueryNode filter, DateTimeOffset now)
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = OpenReadOnly(partition.Path);
+            var command = connection.CreateCommand();
+            var sql = new SqlFilter(partition.FullText, now);
+            var where = sql.Where(filter);
+            var conditions = new List<string>();
+            if (from != long.MinValue)
+            {
+                conditions.Add("ts >= $from");
+                command.Parameters.AddWithValue("$from", from);
+            }
+
+            if (to != long.MaxValue)
+            {
+                conditions.Add("ts < $to");
+                command.Parameters.AddWithValue("$to", to);
+            }
+
+            if (where is not null)
+            {
+                conditions.Add(where);
+            }
+
+            for (var i = 0; i < sql.Parameters.Count; i++)
+            {
+                command.Parameters.AddWithValue("$p" + i.ToString(CultureInfo.InvariantCulture), sql.Parameters[i]);
+            }
+
+            command.CommandText = $"SELECT {SelectColumns} FROM events"
+                + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "")
+                + " ORDER BY ts DESC, id DESC";
+            var reader = command.ExecuteReader();
+            return new PartitionCursor(connection, command, reader, partition.Key.TenantId);
+        }
+        catch (SqliteException) when (!File.Exists(partition.Path))
+        {
+            connection?.Dispose();
+            return null;
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
+        }
+    }
+
+    public bool MoveNext()
+    {
+        if (!_reader.Read())
+        {
+            return false;
+        }
+
+        Id = _reader.GetInt64(0);
+        Ts = _reader.GetInt64(1);
+        return true;
+    }
+
+    public EventRecord Read()
+    {
+        var r = _reader;
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var jsonOrdinal = Schema.InsertColumns.Length - 1;
+        if (!r.IsDBNull(jsonOrdinal))
+        {
+            FieldsJson.ReadInto(r.GetFieldValue<byte[]>(jsonOrdinal), fields);
+        }
+
+        for (var c = 0; c < Schema.Columns.Length; c++)
+        {
+            var ordinal = FirstColumn + c;
+            if (r.IsDBNull(ordinal))
+            {
+                continue;
+            }
+
+            // JSON holds the original when the column has a folded or placeholder value.
+            object? value = r.GetFieldType(ordinal) == typeof(long) ? r.GetInt64(ordinal)
+                : r.GetFieldType(ordinal) == typeof(string) ? r.GetString(ordinal)
+                : null;
+            if (value is not null)
+            {
+                fields.TryAdd(Schema.Columns[c].Field, value);
+            }
+        }
+
+        var message = FirstColumn + Schema.Columns.Length;
+        return new EventRecord
+        {
+            Id = Id,
+            TenantId = _tenantId,
+            Timestamp = new DateTimeOffset(Ts, TimeSpan.Zero),
+            Received = new DateTimeOffset(r.GetInt64(2), TimeSpan.Zero),
+            Message = r.IsDBNull(message) ? null : r.GetString(message),
+            Original = r.GetString(message + 1),
+            ErrorMessage = r.IsDBNull(message + 2) ? null : r.GetString(message + 2),
+            Fields = fields,
+        };
+    }
+
+    public void Dispose()
+    {
+        _reader.Dispose();
+        _command.Dispose();
+        _connection.Dispose();
+    }
+}

@@ -1,0 +1,412 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+using SQLitePCL;
+
+using Yagura.Core.Events;
+using Yagura.Core.Search;
+
+namespace Yagura.Storage.Sqlite.Internal;
+
+/// <summary>
+/// The one writer connection of a partition file, with its prepared statements kept open between batches. Uses the
+/// raw SQLite API: per row it costs a few native calls instead of ADO.NET's parameter objects and boxing.
+/// Not thread-safe; the store serialises use with <see cref="Gate"/>.
+/// </summary>
+internal sealed class PartitionWriter : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _insertOne;
+    private readonly sqlite3_stmt _insertMany;
+    private readonly sqlite3_stmt? _ftsOne;
+    private readonly sqlite3_stmt? _ftsMany;
+    private readonly sqlite3_stmt _anyInRange;
+    private readonly sqlite3_stmt _updateMeta;
+    private readonly sqlite3_stmt _begin;
+    private readonly sqlite3_stmt _commit;
+    private readonly sqlite3_stmt _rollback;
+    private readonly int _rowsPerStatement;
+    private readonly bool _fullText;
+    private readonly ArrayBufferWriter<byte> _json = new(4096);
+    private readonly Utf8JsonWriter _jsonWriter;
+    private readonly object?[] _columnValues = new object?[Schema.Columns.Length];
+    private byte[] _scratch = new byte[8192];
+
+    private PartitionWriter(string path, SqliteEventStoreOptions options)
+    {
+        Path = path;
+        _rowsPerStatement = Math.Max(1, options.RowsPerStatement);
+        _fullText = options.FullText;
+        Check(raw.sqlite3_open_v2(path, out _db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE | raw.SQLITE_OPEN_NOMUTEX, null), null);
+        try
+        {
+            raw.sqlite3_busy_timeout(_db, 10_000);
+            Exec($"PRAGMA page_size = {options.PageSize}");
+            Exec("PRAGMA journal_mode = WAL");
+            Exec("PRAGMA synchronous = NORMAL");
+            Exec($"PRAGMA cache_size = -{options.CacheSizeKiB}");
+            Exec("PRAGMA temp_store = MEMORY");
+            Exec("BEGIN IMMEDIATE");
+            foreach (var statement in Schema.CreateStatements(options))
+            {
+                Exec(statement);
+            }
+
+            Exec("COMMIT");
+            foreach (var experiment in (Environment.GetEnvironmentVariable("YAGURA_EXP_SQL") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Exec(experiment);
+            }
+
+            // A file created with full text off keeps it off (and the other way round): its meta row says so.
+            _fullText = QueryLong("SELECT fts FROM meta WHERE k = 0") == 1;
+
+            var columns = string.Join(", ", Schema.InsertColumns);
+            var oneRow = "(" + string.Join(", ", Enumerable.Repeat("?", Schema.InsertColumns.Length)) + ")";
+            _insertOne = Prepare($"INSERT OR IGNORE INTO events({columns}) VALUES {oneRow}");
+            _insertMany = Prepare($"INSERT OR IGNORE INTO events({columns}) VALUES {string.Join(", ", Enumerable.Repeat(oneRow, _rowsPerStatement))}");
+            if (_fullText)
+            {
+                _ftsOne = Prepare("INSERT INTO fts(rowid, text) VALUES (?, ?)");
+                _ftsMany = Prepare($"INSERT INTO fts(rowid, text) VALUES {string.Join(", ", Enumerable.Repeat("(?, ?)", _rowsPerStatement))}");
+            }
+
+            _anyInRange = Prepare("SELECT EXISTS(SELECT 1 FROM events WHERE id BETWEEN ? AND ?)");
+            _updateMeta = Prepare(
+                "UPDATE meta SET min_ts = min(coalesce(min_ts, ?1), ?1), max_ts = max(coalesce(max_ts, ?2), ?2), count = count + ?3 WHERE k = 0");
+            _begin = Prepare("BEGIN IMMEDIATE");
+            _commit = Prepare("COMMIT");
+            _rollback = Prepare("ROLLBACK");
+        }
+        catch
+        {
+            _db.Dispose();
+            throw;
+        }
+
+        _jsonWriter = FieldsJson.CreateWriter(_json);
+    }
+
+    public string Path { get; }
+
+    public object Gate { get; } = new();
+
+    public long LastUsedTicks { get; set; }
+
+    public bool Closed { get; private set; }
+
+    public static PartitionWriter Open(string path, SqliteEventStoreOptions options) => new(path, options);
+
+    /// <summary>Writes events (all of this partition, sorted by id, distinct) in one transaction; returns rows added.</summary>
+    public long Write(List<EventRecord> events)
+    {
+        ObjectDisposedException.ThrowIf(Closed, this);
+        Step(_begin);
+        try
+        {
+            long minTs = long.MaxValue, maxTs = long.MinValue;
+            foreach (var e in events)
+            {
+                var ts = e.Timestamp.UtcTicks;
+                minTs = Math.Min(minTs, ts);
+                maxTs = Math.Max(maxTs, ts);
+            }
+
+            // Ids come from the spool position, so a fresh batch never overlaps what is stored and can take the
+            // multi-row fast path; a replay (some ids already stored) goes row by row and skips what exists.
+            raw.sqlite3_bind_int64(_anyInRange, 1, events[0].Id);
+            raw.sqlite3_bind_int64(_anyInRange, 2, events[^1].Id);
+            var replay = Step(_anyInRange) == raw.SQLITE_ROW && raw.sqlite3_column_int64(_anyInRange, 0) != 0;
+            raw.sqlite3_reset(_anyInRange);
+
+            long added = replay ? WriteOneByOne(events) : WriteFresh(events);
+
+            raw.sqlite3_bind_int64(_updateMeta, 1, minTs);
+            raw.sqlite3_bind_int64(_updateMeta, 2, maxTs);
+            raw.sqlite3_bind_int64(_updateMeta, 3, added);
+            Step(_updateMeta);
+            Step(_commit);
+            return added;
+        }
+        catch
+        {
+            raw.sqlite3_reset(_insertOne);
+            raw.sqlite3_reset(_insertMany);
+            if (_ftsOne is not null)
+            {
+                raw.sqlite3_reset(_ftsOne);
+                raw.sqlite3_reset(_ftsMany);
+            }
+
+            raw.sqlite3_step(_rollback);
+            raw.sqlite3_reset(_rollback);
+            throw;
+        }
+    }
+
+    private long WriteFresh(List<EventRecord> events)
+    {
+        var i = 0;
+        var perStatement = _rowsPerStatement;
+        for (; i + perStatement <= events.Count; i += perStatement)
+        {
+            for (var r = 0; r < perStatement; r++)
+            {
+                BindEvent(_insertMany, r * Schema.InsertColumns.Length, events[i + r]);
+            }
+
+            Step(_insertMany);
+            if (_ftsMany is not null)
+            {
+                for (var r = 0; r < perStatement; r++)
+                {
+                    BindFts(_ftsMany, r * 2, events[i + r]);
+                }
+
+                Step(_ftsMany);
+            }
+        }
+
+        for (; i < events.Count; i++)
+        {
+            BindEvent(_insertOne, 0, events[i]);
+            Step(_insertOne);
+            if (_ftsOne is not null)
+            {
+                BindFts(_ftsOne, 0, events[i]);
+                Step(_ftsOne);
+            }
+        }
+
+        return events.Count;
+    }
+
+    private long WriteOneByOne(List<EventRecord> events)
+    {
+        long added = 0;
+        foreach (var e in events)
+        {
+            BindEvent(_insertOne, 0, e);
+            Step(_insertOne);
+            if (raw.sqlite3_changes(_db) == 0)
+            {
+                continue;
+            }
+
+            added++;
+            if (_ftsOne is not null)
+            {
+                BindFts(_ftsOne, 0, e);
+                Step(_ftsOne);
+            }
+        }
+
+        return added;
+    }
+
+    private void BindEvent(sqlite3_stmt stmt, int offset, EventRecord e)
+    {
+        var p = offset + 1;
+        raw.sqlite3_bind_int64(stmt, p++, e.Id);
+        raw.sqlite3_bind_int64(stmt, p++, e.Timestamp.UtcTicks);
+        raw.sqlite3_bind_int64(stmt, p++, e.Received.UtcTicks);
+
+        Array.Clear(_columnValues);
+        var needsJson = false;
+        foreach (var (name, value) in e.Fields)
+        {
+            var column = Schema.ColumnIndex(name);
+            if (column < 0)
+            {
+                needsJson = true;
+                continue;
+            }
+
+            _columnValues[column] = value ?? ColumnOther.Instance;
+            needsJson |= value is not (long or int) && !(value is string s && Ascii.IsValid(s));
+        }
+
+        for (var c = 0; c < _columnValues.Length; c++)
+        {
+            switch (_columnValues[c])
+            {
+                case null:
+                    raw.sqlite3_bind_null(stmt, p++);
+                    break;
+                case string s:
+                    // Non-ASCII is folded here because NOCASE only folds ASCII; the original stays in the JSON.
+                    BindText(stmt, p++, Ascii.IsValid(s) ? s : s.ToUpperInvariant());
+                    break;
+                case long l:
+                    raw.sqlite3_bind_int64(stmt, p++, l);
+                    break;
+                case int n:
+                    raw.sqlite3_bind_int64(stmt, p++, n);
+                    break;
+                default:
+                    raw.sqlite3_bind_blob(stmt, p++, [0]);
+                    break;
+            }
+        }
+
+        BindText(stmt, p++, e.Message);
+        BindText(stmt, p++, e.Original);
+        BindText(stmt, p++, e.ErrorMessage);
+
+        if (!needsJson)
+        {
+            raw.sqlite3_bind_null(stmt, p);
+            return;
+        }
+
+        _json.ResetWrittenCount();
+        _jsonWriter.Reset(_json);
+        _jsonWriter.WriteStartObject();
+        foreach (var (name, value) in e.Fields)
+        {
+            if (Schema.ColumnIndex(name) >= 0 && (value is long or int || (value is string s && Ascii.IsValid(s))))
+            {
+                continue;
+            }
+
+            _jsonWriter.WritePropertyName(name);
+            FieldsJson.WriteValue(_jsonWriter, value);
+        }
+
+        _jsonWriter.WriteEndObject();
+        _jsonWriter.Flush();
+        raw.sqlite3_bind_text(stmt, p, _json.WrittenSpan);
+    }
+
+    private void BindFts(sqlite3_stmt stmt, int offset, EventRecord e)
+    {
+        raw.sqlite3_bind_int64(stmt, offset + 1, e.Id);
+        var message = e.Message;
+        if (string.IsNullOrEmpty(message) || ContainsAsWords(e.Original, message))
+        {
+            BindText(stmt, offset + 2, e.Original);
+            return;
+        }
+
+        var needed = Encoding.UTF8.GetMaxByteCount(e.Original.Length + message.Length + 1);
+        EnsureScratch(needed);
+        var n = Encoding.UTF8.GetBytes(e.Original, _scratch);
+        _scratch[n++] = (byte)'\n';
+        n += Encoding.UTF8.GetBytes(message, _scratch.AsSpan(n));
+        raw.sqlite3_bind_text(stmt, offset + 2, _scratch.AsSpan(0, n));
+    }
+
+    /// <summary>
+    /// True when every token of <paramref name="part"/> is a token of <paramref name="whole"/>: the part occurs in the
+    /// whole, not glued to token characters on either side. Then indexing the whole alone finds the part's words.
+    /// </summary>
+    internal static bool ContainsAsWords(string whole, string part)
+    {
+        var from = 0;
+        while (true)
+        {
+            var at = whole.IndexOf(part, from, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            var end = at + part.Length;
+            var leftOk = at == 0 || !TextTokens.IsTokenChar(whole[at - 1]) || !TextTokens.IsTokenChar(part[0]);
+            var rightOk = end == whole.Length || !TextTokens.IsTokenChar(whole[end]) || !TextTokens.IsTokenChar(part[^1]);
+            if (leftOk && rightOk)
+            {
+                return true;
+            }
+
+            from = at + 1;
+        }
+    }
+
+    private void BindText(sqlite3_stmt stmt, int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(stmt, index);
+            return;
+        }
+
+        EnsureScratch(Encoding.UTF8.GetMaxByteCount(value.Length));
+        var n = Encoding.UTF8.GetBytes(value, _scratch);
+        raw.sqlite3_bind_text(stmt, index, _scratch.AsSpan(0, n));
+    }
+
+    private void EnsureScratch(int size)
+    {
+        if (_scratch.Length < size)
+        {
+            _scratch = new byte[Math.Max(size, _scratch.Length * 2)];
+        }
+    }
+
+    private sqlite3_stmt Prepare(string sql)
+    {
+        Check(raw.sqlite3_prepare_v2(_db, sql, out var stmt), sql);
+        return stmt;
+    }
+
+    private void Exec(string sql) => Check(raw.sqlite3_exec(_db, sql), sql);
+
+    private long QueryLong(string sql)
+    {
+        using var stmt = Prepare(sql);
+        Step(stmt);
+        return raw.sqlite3_column_int64(stmt, 0);
+    }
+
+    private int Step(sqlite3_stmt stmt)
+    {
+        var rc = raw.sqlite3_step(stmt);
+        if (rc is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
+        {
+            var message = raw.sqlite3_errmsg(_db).utf8_to_string();
+            raw.sqlite3_reset(stmt);
+            throw new IOException($"SQLite error {rc} writing {Path}: {message}");
+        }
+
+        if (rc == raw.SQLITE_DONE)
+        {
+            raw.sqlite3_reset(stmt);
+        }
+
+        return rc;
+    }
+
+    private void Check(int rc, string? sql)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            var message = _db is null ? "" : raw.sqlite3_errmsg(_db).utf8_to_string();
+            throw new IOException($"SQLite error {rc} on {Path}{(sql is null ? "" : $" ({sql})")}: {message}");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Closed)
+        {
+            return;
+        }
+
+        Closed = true;
+        _jsonWriter.Dispose();
+        foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _anyInRange, _updateMeta, _begin, _commit, _rollback })
+        {
+            stmt?.Dispose();
+        }
+
+        raw.sqlite3_close_v2(_db);
+        _db.Dispose();
+    }
+
+    private sealed class ColumnOther
+    {
+        public static readonly ColumnOther Instance = new();
+    }
+}

@@ -1,0 +1,95 @@
+using Yagura.Core.Events;
+
+namespace Yagura.Storage.Sqlite.Internal;
+
+/// <summary>The layout of one partition file.</summary>
+internal static class Schema
+{
+    public const int Version = 1;
+
+    /// <summary>
+    /// ECS fields promoted to columns of their own (indexable, NOCASE). A column holds the field's value when it is a
+    /// string (ASCII as is, otherwise upper-cased invariantly so NOCASE equality agrees with ordinal-ignore-case) or
+    /// a long; for any other value it holds <see cref="Other"/> and the value itself lives in the JSON.
+    /// </summary>
+    public static readonly (string Field, string Column, bool Indexed)[] Columns =
+    [
+        (FieldNames.HostName, "host_name", true),
+        (FieldNames.SourceIp, "source_ip", true),
+        (FieldNames.DestinationIp, "destination_ip", false),
+        (FieldNames.UserName, "user_name", true),
+        (FieldNames.EventCode, "event_code", false),
+        (FieldNames.EventAction, "event_action", false),
+        (FieldNames.ObserverVendor, "observer_vendor", false),
+        (FieldNames.LogFormat, "log_format", false),
+    ];
+
+    /// <summary>Column value meaning "the field is present but its value is in <c>fields</c>".</summary>
+    public const string Other = "X'00'";
+
+    public static int ColumnIndex(string field)
+    {
+        for (var i = 0; i < Columns.Length; i++)
+        {
+            if (Columns[i].Field == field)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Columns of the events table in insert order.</summary>
+    public static readonly string[] InsertColumns =
+        ["id", "ts", "received", .. Columns.Select(c => c.Column), "message", "original", "error", "fields"];
+
+    public static IEnumerable<string> CreateStatements(SqliteEventStoreOptions options)
+    {
+        var columns = string.Join(",\n  ", Columns.Select(c => $"{c.Column} COLLATE NOCASE"));
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS events(
+              id INTEGER PRIMARY KEY,
+              ts INTEGER NOT NULL,
+              received INTEGER NOT NULL,
+              {columns},
+              message TEXT,
+              original TEXT NOT NULL,
+              error TEXT,
+              fields TEXT
+            )
+            """;
+        yield return "CREATE INDEX IF NOT EXISTS ix_events_ts ON events(ts)";
+        if (options.ColumnIndexes)
+        {
+            foreach (var c in Columns.Where(c => c.Indexed))
+            {
+                // No declared type (BLOB affinity) so longs stay integers and text stays text. Partial: most events lack most of these fields, and NULLs would only bloat the index.
+                yield return $"CREATE INDEX IF NOT EXISTS ix_events_{c.Column} ON events({c.Column}) WHERE {c.Column} IS NOT NULL";
+            }
+        }
+
+        if (options.FullText)
+        {
+            // Contentless: the text is already in events; the index only maps tokens to ids. One column holding
+            // event.original (plus message when it is not already a part of it) halves the tokens indexed.
+            // Token characters are those of Core TextTokens (letters, digits, private use, marks).
+            yield return $"""
+                CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+                  text, content='', columnsize=0, detail={options.FullTextDetail},
+                  tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co Mn Mc'")
+                """;
+        }
+
+        yield return """
+            CREATE TABLE IF NOT EXISTS meta(
+              k INTEGER PRIMARY KEY CHECK (k = 0),
+              min_ts INTEGER,
+              max_ts INTEGER,
+              count INTEGER NOT NULL,
+              fts INTEGER NOT NULL)
+            """;
+        yield return $"INSERT OR IGNORE INTO meta(k, min_ts, max_ts, count, fts) VALUES (0, NULL, NULL, 0, {(options.FullText ? 1 : 0)})";
+        yield return $"PRAGMA user_version = {Version}";
+    }
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Globalization;
+
+using Xunit.Abstractions;
+
+namespace Yagura.Storage.Sqlite.Tests;
+
+/// <summary>Write throughput runs: <c>dotnet test --filter Category=Bench</c>; options from YAGURA_BENCH_* variables.</summary>
+public sealed class ThroughputTests(ITestOutputHelper output)
+{
+    [Fact]
+    [Trait("Category", "Bench")]
+    public async Task Write_RealisticEvents_ReportsEventsPerSecond()
+    {
+        var count = Env("YAGURA_BENCH_EVENTS", 400_000);
+        var batch = Env("YAGURA_BENCH_BATCH", 10_000);
+        var options = new SqliteEventStoreOptions
+        {
+            Shards = Env("YAGURA_BENCH_SHARDS", 2),
+            FullText = Env("YAGURA_BENCH_FTS", 1) == 1,
+            FullTextDetail = Environment.GetEnvironmentVariable("YAGURA_BENCH_DETAIL") ?? "none",
+            RowsPerStatement = Env("YAGURA_BENCH_ROWS", 32),
+            ColumnIndexes = Env("YAGURA_BENCH_INDEXES", 1) == 1,
+            PageSize = Env("YAGURA_BENCH_PAGE", 8192),
+        };
+        var events = TestEvents.Realistic(count, 1, "bench", TestEvents.Day0.AddHours(1));
+        using var dir = new TempDirectory();
+        await using var store = SqliteEventStore.Open(dir.Path, options, TimeProvider.System);
+        await store.WriteAsync(events[..1000]);
+        var sw = Stopwatch.StartNew();
+        for (var i = 1000; i < events.Count; i += batch)
+        {
+            await store.WriteAsync(events[i..Math.Min(i + batch, events.Count)]);
+        }
+
+        sw.Stop();
+        var rate = (count - 1000) / sw.Elapsed.TotalSeconds;
+        var bytes = Directory.EnumerateFiles(dir.Path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{options}: {rate:N0} events/s, {bytes / (double)count:N0} bytes/event on disk"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"BENCH {options}: {rate:N0} events/s, {bytes / (double)count:N0} bytes/event on disk"));
+        Assert.Equal(count, await store.CountAsync(Core.Tenancy.TenantScope.Only("bench")));
+    }
+
+    private static int Env(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) ? value : fallback;
+}
