@@ -94,7 +94,7 @@ internal static class IngestCommand
         return command;
     }
 
-    private static async Task ReadAsync(Stream raw, Spool spool, string tenant, string? format, int maxMessageBytes, IngestProgress progress, CancellationToken cancellationToken)
+    private static async Task ReadAsync(Stream raw, MessageSpool spool, string tenant, string? format, int maxMessageBytes, IngestProgress progress, CancellationToken cancellationToken)
     {
         await using var input = await MaybeGunzipAsync(raw, cancellationToken);
         var pipe = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20, minimumReadSize: 1 << 18));

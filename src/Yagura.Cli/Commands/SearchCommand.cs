@@ -78,7 +78,7 @@ internal static class SearchCommand
             }
 
             var scope = tenantId is null ? TenantScope.AllTenants : TenantScope.Only(tenantId);
-            await using var store = SqliteEventStore.Open(root, new SqliteEventStoreOptions { ReadOnly = true }, TimeProvider.System);
+            await using var store = SqliteEventStore.Open(root, SqliteEventStoreOptions.Default, TimeProvider.System);
             var result = await new SearchExecutor(store, TimeProvider.System).ExecuteAsync(parsed, scope, fromTime, toTime, max, cancellationToken);
             if (parse.GetValue(json))
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Yagura.Core.Tenancy;
 using Yagura.Storage.Sqlite;
+using Yagura.Storage.Sqlite.Tenancy;
 
 namespace Yagura.Cli.Commands;
 
@@ -37,7 +38,7 @@ internal static class TenantCommand
                 return CommonOptions.Fail("--retention-days must be from 1 to 36500");
             }
 
-            using var directory = SqliteTenantDirectory.Open(Path.GetFullPath(parse.GetValue(data)!), TimeProvider.System);
+            var directory = SqliteTenantDirectory.Open(Path.GetFullPath(parse.GetValue(data)!), TimeProvider.System);
             try
             {
                 var tenant = await directory.CreateTenantAsync(new Tenant(tenantId, parse.GetValue(name)!, parse.GetValue(lang)!, zone, days, TimeProvider.System.GetUtcNow()), cancellationToken);
@@ -54,7 +55,7 @@ internal static class TenantCommand
         var list = new Command("list", "List tenants") { listData };
         list.SetAction(async (parse, cancellationToken) =>
         {
-            using var directory = SqliteTenantDirectory.Open(Path.GetFullPath(parse.GetValue(listData)!), TimeProvider.System);
+            var directory = SqliteTenantDirectory.Open(Path.GetFullPath(parse.GetValue(listData)!), TimeProvider.System);
             await directory.EnsureDefaultTenantAsync(cancellationToken);
             foreach (var t in await directory.ListTenantsAsync(cancellationToken))
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Yagura.Core.Tenancy;
 using Yagura.Storage.Sqlite;
+using Yagura.Storage.Sqlite.Tenancy;
 
 namespace Yagura.Cli.Commands;
 
@@ -18,7 +19,7 @@ internal static class TokenCommand
         create.SetAction(async (parse, cancellationToken) =>
         {
             var roleValue = Enum.Parse<TokenRole>(parse.GetValue(role)!, ignoreCase: true);
-            using var directory = SqliteTenantDirectory.Open(Path.GetFullPath(parse.GetValue(data)!), TimeProvider.System);
+            var directory = SqliteTenantDirectory.Open(Path.GetFullPath(parse.GetValue(data)!), TimeProvider.System);
             await directory.EnsureDefaultTenantAsync(cancellationToken);
             try
             {

@@ -4,6 +4,7 @@ using Yagura.Core.Tenancy;
 using Yagura.Ingest.Pipeline;
 using Yagura.Ingest.Spool;
 using Yagura.Storage.Sqlite;
+using Yagura.Storage.Sqlite.Tenancy;
 
 namespace Yagura.Cli.Server;
 
@@ -17,7 +18,7 @@ public sealed class IngestEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TimeZoneInfo?> _zones = new(StringComparer.Ordinal);
     private readonly Task _pipelineTask;
 
-    private IngestEngine(DataDirectory data, SqliteTenantDirectory tenants, SqliteEventStore store, Spool spool, ILogger logger)
+    private IngestEngine(DataDirectory data, SqliteTenantDirectory tenants, SqliteEventStore store, MessageSpool spool, ILogger logger)
     {
         Data = data;
         Tenants = tenants;
@@ -33,7 +34,7 @@ public sealed class IngestEngine : IAsyncDisposable
 
     public SqliteEventStore Store { get; }
 
-    public Spool Spool { get; }
+    public MessageSpool Spool { get; }
 
     public EventPipeline Pipeline { get; }
 
@@ -41,8 +42,8 @@ public sealed class IngestEngine : IAsyncDisposable
     {
         var tenants = SqliteTenantDirectory.Open(data.Root, time);
         await tenants.EnsureDefaultTenantAsync(cancellationToken);
-        var store = SqliteEventStore.Open(data.Root, new SqliteEventStoreOptions(), time);
-        var spool = Spool.Open(new SpoolOptions { Directory = data.SpoolDirectory }, time);
+        var store = SqliteEventStore.Open(data.Root, SqliteEventStoreOptions.Default, time);
+        var spool = MessageSpool.Open(new SpoolOptions { Directory = data.SpoolDirectory }, time);
         return new IngestEngine(data, tenants, store, spool, logger);
     }
 
@@ -62,7 +63,6 @@ public sealed class IngestEngine : IAsyncDisposable
         await _pipelineTask;
         await Spool.DisposeAsync();
         await Store.DisposeAsync();
-        Tenants.Dispose();
         _stop.Dispose();
     }
 }

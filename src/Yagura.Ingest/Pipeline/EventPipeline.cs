@@ -13,7 +13,7 @@ namespace Yagura.Ingest.Pipeline;
 /// At-least-once from the spool plus idempotent writes (event id = spool position) make it exactly-once in the store.
 /// </summary>
 public sealed class EventPipeline(
-    Spool.Spool spool,
+    MessageSpool spool,
     IEventStore store,
     Func<string, TimeZoneInfo?> tenantTimeZone,
     ILogger logger,
@@ -86,20 +86,16 @@ public sealed class EventPipeline(
 
     private EventRecord[] Parse(SpoolReadBatch batch)
     {
-        var records = batch.Records;
-        var events = new EventRecord[records.Count];
+        var count = batch.Count;
+        var events = new EventRecord[count];
         var errors = 0L;
-        var parts = Math.Clamp(records.Count / 512, 1, Environment.ProcessorCount);
+        var parts = Math.Clamp(count / 512, 1, Environment.ProcessorCount);
         Parallel.For(0, parts, () => 0L, (part, _, localErrors) =>
         {
-            var from = records.Count * part / parts;
-            var to = records.Count * (part + 1) / parts;
-            for (var i = from; i < to; i++)
+            for (int i = count * part / parts, end = count * (part + 1) / parts; i < end; i++)
             {
-                var record = records[i];
-                var meta = record.Meta;
-                var context = new MessageContext(record.Position, meta.TenantId, meta.Received, meta.Transport, meta.SourceAddress, meta.Truncated, meta.Format, tenantTimeZone(meta.TenantId));
-                var e = LogParser.Parse(record.Payload.Span, context);
+                var record = batch[i];
+                var e = LogParser.Parse(record.Payload.Span, record.ToMessageContext(tenantTimeZone(record.Meta.TenantId)));
                 events[i] = e;
                 if (e.ErrorMessage is not null)
                 {

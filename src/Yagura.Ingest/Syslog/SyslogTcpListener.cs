@@ -18,7 +18,7 @@ namespace Yagura.Ingest.Syslog;
 public sealed class SyslogTcpListener : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly Spool.Spool _spool;
+    private readonly MessageSpool _spool;
     private readonly TenantRouter _router;
     private readonly string _listenerTenant;
     private readonly int _maxMessageBytes;
@@ -30,7 +30,7 @@ public sealed class SyslogTcpListener : IAsyncDisposable
     private readonly List<Task> _connections = [];
     private Task? _acceptLoop;
 
-    public SyslogTcpListener(IPEndPoint endpoint, SyslogListenerSettings settings, Spool.Spool spool, TenantRouter router, IngestCounters counters, TimeProvider time, ILogger logger)
+    public SyslogTcpListener(IPEndPoint endpoint, SyslogListenerSettings settings, MessageSpool spool, TenantRouter router, IngestCounters counters, TimeProvider time, ILogger logger)
     {
         _spool = spool;
         _router = router;

@@ -16,7 +16,7 @@ public sealed class SyslogUdpListener : IAsyncDisposable
     private const int MaxDatagram = 65535;
 
     private readonly Socket _socket;
-    private readonly Spool.Spool _spool;
+    private readonly MessageSpool _spool;
     private readonly TenantRouter _router;
     private readonly SyslogListenerSettings _settings;
     private readonly IngestCounters _counters;
@@ -25,7 +25,7 @@ public sealed class SyslogUdpListener : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
-    public SyslogUdpListener(IPEndPoint endpoint, SyslogListenerSettings settings, Spool.Spool spool, TenantRouter router, IngestCounters counters, TimeProvider time, ILogger logger)
+    public SyslogUdpListener(IPEndPoint endpoint, SyslogListenerSettings settings, MessageSpool spool, TenantRouter router, IngestCounters counters, TimeProvider time, ILogger logger)
     {
         _spool = spool;
         _router = router;

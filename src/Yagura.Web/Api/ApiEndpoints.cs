@@ -41,7 +41,7 @@ public static class ApiEndpoints
         return app;
     }
 
-    private static async Task<IResult> IngestAsync(HttpContext http, ITenantDirectory directory, Spool spool, ApiLimits limits, TimeProvider time)
+    private static async Task<IResult> IngestAsync(HttpContext http, ITenantDirectory directory, MessageSpool spool, ApiLimits limits, TimeProvider time)
     {
         var (principal, error) = await TokenAuth.AuthenticateAsync(http, directory, TokenRole.Ingest);
         if (principal is null)
