@@ -66,6 +66,7 @@ public sealed class SyslogClientTests(ServerFixture fixture)
         var inputPort = FreePorts.Next();
         var config = $$"""
             global(workDirectory="{{work.Path}}" maxMessageSize="64k"
+                   parser.escapeControlCharactersOnReceive="off"
                    defaultNetstreamDriverCAFile="{{fixture.CertFile}}")
             module(load="imtcp")
             input(type="imtcp" port="{{inputPort}}" address="127.0.0.1")

@@ -47,8 +47,8 @@ public sealed class IngestEngine : IAsyncDisposable
         return new IngestEngine(data, tenants, store, spool, logger);
     }
 
-    /// <summary>Waits until everything the spool has made durable so far is stored.</summary>
-    public Task DrainAsync(CancellationToken cancellationToken) => Pipeline.WaitForAsync(Spool.DurablePosition, cancellationToken);
+    /// <summary>Waits until everything appended to the spool so far is stored.</summary>
+    public Task DrainAsync(CancellationToken cancellationToken) => Pipeline.WaitForAsync(Spool.AppendedPosition, cancellationToken);
 
     private TimeZoneInfo? TenantZone(string tenantId) => _zones.GetOrAdd(tenantId, id =>
     {

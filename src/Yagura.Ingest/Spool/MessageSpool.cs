@@ -96,6 +96,18 @@ public sealed class MessageSpool : IAsyncDisposable
         _writer.Start();
     }
 
+    /// <summary>The end of everything appended so far, durable or not yet: a drain waits until processing reaches it.</summary>
+    public long AppendedPosition
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _assignBase + _assignLength;
+            }
+        }
+    }
+
     /// <summary>The end of fsync'd data: every record before it survives a crash. Readers never read past it.</summary>
     public long DurablePosition => Volatile.Read(ref _durablePosition);
 

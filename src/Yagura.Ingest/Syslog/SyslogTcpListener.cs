@@ -168,8 +168,9 @@ public sealed class SyslogTcpListener : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                _counters.AddReceived(batch.Count, truncatedCount);
+                var count = batch.Count;
                 await _spool.AppendAsync(batch, _stopping.Token);
+                _counters.AddReceived(count, truncatedCount);
             }
 
             if (read.IsCompleted)

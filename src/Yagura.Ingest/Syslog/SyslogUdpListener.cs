@@ -112,8 +112,9 @@ public sealed class SyslogUdpListener : IAsyncDisposable
                 continue;
             }
 
-            _counters.AddReceived(batch.Count, truncated);
+            var count = batch.Count;
             await _spool.AppendAsync(batch, _stopping.Token);
+            _counters.AddReceived(count, truncated);
         }
     }
 
