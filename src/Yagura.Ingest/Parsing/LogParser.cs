@@ -61,6 +61,7 @@ public static class LogParser
     {
         if (forced == LogFormats.Raw || s.IsEmpty)
         {
+            b.ExpectFewFields();
             return;
         }
 
@@ -150,6 +151,7 @@ public static class LogParser
             return;
         }
 
+        b.ExpectFewFields();
         b.Message = Text.Decode(s);
     }
 
