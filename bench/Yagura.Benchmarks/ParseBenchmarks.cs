@@ -46,6 +46,13 @@ public class ParseBenchmarks
         + "next maintenance window is scheduled for the first weekend of the month, contact facilities for details "
         + "or open a ticket with the service desk referencing asset tag PRN-0042");
 
+    /// <summary>The messages above by benchmark name, for <see cref="ParseCpuTime"/>.</summary>
+    internal static readonly (string Name, byte[] Message)[] Messages =
+    [
+        (nameof(Rfc5424), Rfc5424Message), (nameof(Rfc3164), Rfc3164Message), (nameof(Cef), CefMessage),
+        (nameof(Leef), LeefMessage), (nameof(Json), JsonMessage), (nameof(Kv), KvMessage), (nameof(Raw), RawMessage),
+    ];
+
     private readonly MessageContext _context = new(1, "tenant-a", DateTimeOffset.UnixEpoch.AddYears(56), Transport.Udp, "192.0.2.10", false, null);
 
     [Benchmark(Baseline = true)]

@@ -61,6 +61,7 @@ public static class LogParser
     {
         if (forced == LogFormats.Raw || s.IsEmpty)
         {
+            b.ExpectFewFields();
             return;
         }
 
@@ -150,6 +151,7 @@ public static class LogParser
             return;
         }
 
+        b.ExpectFewFields();
         b.Message = Text.Decode(s);
     }
 
@@ -161,17 +163,20 @@ public static class LogParser
         _ => format.ToLowerInvariant() is var lower && lower != format ? Forced(lower) : null,
     };
 
-    // Headers give about a dozen fields; each key=value pair (or JSON property) adds one or two. Bounded so a
-    // hostile message cannot pre-size a huge table.
+    // Syslog headers give about 16 fields; an RFC 5424 SD param or JSON property adds one, a CEF/LEEF/kv pair two
+    // (the vendor's key and the ECS one). Sized up front because growing the table copies it; bounded so a hostile
+    // message cannot pre-size a huge one.
     private static int EstimateCapacity(ReadOnlySpan<byte> raw)
     {
         ReadOnlySpan<byte> head = raw.Length > 4096 ? raw[..4096] : raw;
         int pairs = head.Count((byte)'=');
+        bool oneFieldPerPair = head.Length > 5 && head[0] == '<' && head.IndexOf("]"u8) > 0 && head.IndexOf("CEF:"u8) < 0 && head.IndexOf("LEEF:"u8) < 0;
         if (!head.IsEmpty && head[0] == '{')
         {
             pairs += head.Count((byte)':');
+            oneFieldPerPair = true;
         }
 
-        return Math.Min(20 + (pairs * 2), 256);
+        return Math.Min(oneFieldPerPair ? 18 + pairs : 24 + (pairs * 2), 256);
     }
 }

@@ -134,6 +134,30 @@ public class ParserPropertyTests
     }
 
     [Fact]
+    public void Parse_LeefHeaderWithTooFewFields_AlwaysSaysSo()
+    {
+        Gen.Int[0, 4].SelectMany(n => Gen.Char["abc 12=\t"].Array[0, 10].Select(c => new string(c)).Array[n].Select(f => (n, f)))
+            .Sample(t =>
+            {
+                string raw = "LEEF:" + string.Concat(t.f.Select(x => x + "|")) + "tail";
+                var e = ParserFixture.Parse(raw);
+                Assert.Equal($"LEEF header has {t.n} of 5 fields; kept as raw", e.ErrorMessage);
+                Assert.Equal("raw", e.F("log.format"));
+            }, iter: 1_000);
+    }
+
+    [Fact]
+    public void Parse_KvValueWithUnclosedQuote_AlwaysSaysSo()
+    {
+        Gen.Char["ab =,'x"].Array[0, 30].Select(c => new string(c).Replace("\"", string.Empty, StringComparison.Ordinal)).Sample(v =>
+        {
+            var e = ParserFixture.Parse($"srcip=10.0.0.1 note=\"{v}");
+            Assert.Contains("has no closing quote", e.ErrorMessage);
+            Assert.Equal("10.0.0.1", e.F("source.ip"));
+        }, iter: 1_000);
+    }
+
+    [Fact]
     public void Parse_JsonCutAnywhereInside_AlwaysReportsMalformed()
     {
         foreach (string sample in Samples.All.Where(s => s.StartsWith('{')))

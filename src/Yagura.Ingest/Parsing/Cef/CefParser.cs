@@ -15,6 +15,10 @@ internal static class CefParser
     // Slot → the extension field names of a custom value and its label (cef.extensions.cs1 / cs1Label …).
     private static readonly (string Value, string Label)[] CustomKeys = CreateCustomKeys();
 
+    // Special: slot + 1 for a custom value (cs1 …), -(slot + 1) for its label.
+    private static readonly VendorKeyTable Keys = new(ExtensionPrefix, EcsMapping.Cef, static key =>
+        CustomSlot(key, out int slot, out bool isLabel) ? (isLabel ? -(slot + 1) : slot + 1) : 0);
+
     /// <summary>Parses a payload starting with <c>CEF:</c>; returns false (error noted) when the header is incomplete.</summary>
     public static bool TryParse(ReadOnlySpan<byte> s, EventBuilder b)
     {
@@ -173,23 +177,19 @@ internal static class CefParser
             }
 
             string value = escaped ? Text.DecodeUnescaped(raw, "=\\|"u8, newlines: true) : Text.Decode(raw);
-            string field = FieldNameCache.Get(ExtensionPrefix, key);
-            b.Append(field, value);
-            ReadOnlySpan<char> bare = field.AsSpan(ExtensionPrefix.Length);
-            if (EcsMapping.CefLookup.TryGetValue(bare, out FieldMap map))
+            VendorKey vendorKey = Keys.Get(key);
+            b.Append(vendorKey.Field, value);
+            if (vendorKey.HasMap)
             {
-                EcsMapping.Apply(b, map, value, raw);
+                EcsMapping.Apply(b, vendorKey.Map, value, raw);
             }
-            else if (CustomSlot(bare, out int slot, out bool isLabel) && slot < CustomSlots)
+            else if (vendorKey.Special > 0)
             {
-                if (isLabel)
-                {
-                    customLabels |= 1UL << slot;
-                }
-                else
-                {
-                    customValues |= 1UL << slot;
-                }
+                customValues |= 1UL << (vendorKey.Special - 1);
+            }
+            else if (vendorKey.Special < 0)
+            {
+                customLabels |= 1UL << (-vendorKey.Special - 1);
             }
         }
 
@@ -240,6 +240,7 @@ internal static class CefParser
         slot = group < 1 ? n - 1 : 6 + ((group - 1) * 4) + (n - 1);
         return slot < CustomSlots;
     }
+
 
     private static (string Value, string Label)[] CreateCustomKeys()
     {

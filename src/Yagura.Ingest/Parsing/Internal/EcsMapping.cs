@@ -195,9 +195,6 @@ internal static class EcsMapping
         ["outcome"] = new(FieldNames.EventOutcome, MapKind.Outcome),
     };
 
-    public static readonly Dictionary<string, FieldMap>.AlternateLookup<ReadOnlySpan<char>> CefLookup = Cef.GetAlternateLookup<ReadOnlySpan<char>>();
-    public static readonly Dictionary<string, FieldMap>.AlternateLookup<ReadOnlySpan<char>> LeefLookup = Leef.GetAlternateLookup<ReadOnlySpan<char>>();
-    public static readonly Dictionary<string, FieldMap>.AlternateLookup<ReadOnlySpan<char>> KvLookup = Kv.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Stores <paramref name="value"/> under the mapped ECS name(s).</summary>
     public static void Apply(EventBuilder b, in FieldMap map, string value, ReadOnlySpan<byte> raw)

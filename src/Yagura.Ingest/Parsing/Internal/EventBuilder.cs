@@ -7,8 +7,11 @@ internal sealed class EventBuilder(in MessageContext context, int capacity)
 {
     private readonly MessageContext _context = context;
     private string? _error;
+    private int _capacity = capacity;
+    private Dictionary<string, object?>? _fields;
 
-    public Dictionary<string, object?> Fields { get; private set; } = new(capacity, StringComparer.Ordinal);
+    // Created on first use, so a message found to be plain text gets a small table.
+    public Dictionary<string, object?> Fields => _fields ??= new(_capacity, StringComparer.Ordinal);
 
     public string? Message { get; set; }
 
@@ -62,10 +65,19 @@ internal sealed class EventBuilder(in MessageContext context, int capacity)
 
     public bool Has(string name) => Fields.ContainsKey(name);
 
+    /// <summary>Says the event will carry only the few fields every event has.</summary>
+    public void ExpectFewFields()
+    {
+        if (_fields is null)
+        {
+            _capacity = 4;
+        }
+    }
+
     /// <summary>Drops everything a failed parse produced, so the event is stored as plain raw text.</summary>
     public void ResetToRaw(string text)
     {
-        Fields = new Dictionary<string, object?>(8, StringComparer.Ordinal);
+        _fields = new Dictionary<string, object?>(8, StringComparer.Ordinal);
         Message = text;
         Timestamp = null;
         Format = LogFormats.Raw;

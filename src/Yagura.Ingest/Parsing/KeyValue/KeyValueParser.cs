@@ -10,6 +10,17 @@ namespace Yagura.Ingest.Parsing.KeyValue;
 internal static class KeyValueParser
 {
     private const string Prefix = "kv.";
+    private const int Date = 1;
+    private const int Time = 2;
+    private const int Zone = 3;
+    private const int AuditMsg = 4;
+
+    private static readonly VendorKeyTable Keys = new(Prefix, EcsMapping.Kv, static key =>
+        key.Equals("date", StringComparison.OrdinalIgnoreCase) ? Date
+        : key.Equals("time", StringComparison.OrdinalIgnoreCase) ? Time
+        : key.Equals("tz", StringComparison.OrdinalIgnoreCase) ? Zone
+        : key == "msg" ? AuditMsg
+        : 0);
 
     /// <summary>True when the text starts with <c>key=</c> and holds at least one more pair.</summary>
     public static bool Looks(ReadOnlySpan<byte> s)
@@ -100,9 +111,8 @@ internal static class KeyValueParser
             }
 
             string value = escaped ? Text.DecodeUnescaped(raw, "\"'\\"u8, newlines: false) : Text.Decode(raw);
-            string field = FieldNameCache.Get(Prefix, key);
-            b.Append(field, value);
-            ReadOnlySpan<char> bare = field.AsSpan(Prefix.Length);
+            VendorKey vendorKey = Keys.Get(key);
+            b.Append(vendorKey.Field, value);
 
             // Linux audit: msg='op=login acct="bob" … res=failed' carries the interesting pairs one level down.
             if (quote == '\'' && depth == 0 && Looks(raw))
@@ -111,27 +121,25 @@ internal static class KeyValueParser
                 continue;
             }
 
-            if (bare.Equals("date", StringComparison.OrdinalIgnoreCase))
+            switch (vendorKey.Special)
             {
-                date = raw;
-            }
-            else if (bare.Equals("time", StringComparison.OrdinalIgnoreCase))
-            {
-                time = raw;
-            }
-            else if (bare.Equals("tz", StringComparison.OrdinalIgnoreCase))
-            {
-                tz = raw;
-            }
-            else if (bare.Equals("msg", StringComparison.Ordinal) && raw.StartsWith("audit("u8))
-            {
-                AuditStamp(raw, b);
-                continue;
+                case Date:
+                    date = raw;
+                    break;
+                case Time:
+                    time = raw;
+                    break;
+                case Zone:
+                    tz = raw;
+                    break;
+                case AuditMsg when raw.StartsWith("audit("u8):
+                    AuditStamp(raw, b);
+                    continue;
             }
 
-            if (EcsMapping.KvLookup.TryGetValue(bare, out FieldMap map))
+            if (vendorKey.HasMap)
             {
-                EcsMapping.Apply(b, map, value, raw);
+                EcsMapping.Apply(b, vendorKey.Map, value, raw);
             }
         }
 

@@ -11,6 +11,15 @@ namespace Yagura.Ingest.Parsing.Leef;
 internal static class LeefParser
 {
     private const string Prefix = "leef.";
+    private const int DevTime = 1;
+    private const int DevTimeFormat = 2;
+
+    private static readonly VendorKeyTable Keys = new(Prefix, EcsMapping.Leef, static key => key switch
+    {
+        "devTime" => DevTime,
+        "devTimeFormat" => DevTimeFormat,
+        _ => 0,
+    });
 
     public static bool TryParse(ReadOnlySpan<byte> s, EventBuilder b)
     {
@@ -167,20 +176,19 @@ internal static class LeefParser
             }
 
             string value = Text.Decode(raw);
-            string field = FieldNameCache.Get(Prefix, key);
-            b.Append(field, value);
-            ReadOnlySpan<char> bare = field.AsSpan(Prefix.Length);
-            if (bare is "devTime")
+            VendorKey vendorKey = Keys.Get(key);
+            b.Append(vendorKey.Field, value);
+            if (vendorKey.Special == DevTime)
             {
                 devTime = raw;
             }
-            else if (bare is "devTimeFormat")
+            else if (vendorKey.Special == DevTimeFormat)
             {
                 devTimeFormat = raw;
             }
-            else if (EcsMapping.LeefLookup.TryGetValue(bare, out FieldMap map))
+            else if (vendorKey.HasMap)
             {
-                EcsMapping.Apply(b, map, value, raw);
+                EcsMapping.Apply(b, vendorKey.Map, value, raw);
             }
         }
 
