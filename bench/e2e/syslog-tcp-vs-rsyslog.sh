@@ -59,15 +59,15 @@ yagura_round() {
   "$YAGURA" serve --data "$dir" --http 127.0.0.1:$http --syslog-udp 0 --syslog-tcp $port >"$dir/serve.log" 2>&1 & local pid=$!
   until curl -fs "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.05; done
   local t0; t0=$(now)
-  $LOGGEN --inet --stream -P --size 300 --rate 10000000 --number "$N" 127.0.0.1 $port >/dev/null 2>&1 &
+  $LOGGEN --inet --stream -P --size 300 --rate 10000000 --number "$N" 127.0.0.1 $port >/dev/null 2>&1 & local sender=$!
   local ta="" ts="" h
   while [[ -z $ts ]]; do
     h=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http/healthz")
-    if [[ -z $ta ]] && (( $(jq .received <<<"$h") >= N )) && (( $(jq .backlog_bytes <<<"$h") >= 0 )); then ta=$(now); fi
+    if [[ -z $ta ]] && (( $(jq .received <<<"$h") >= N )); then ta=$(now); fi
     if (( $(jq .stored <<<"$h") >= N )); then ts=$(now); [[ -n $ta ]] || ta=$ts; fi
     sleep 0.01
   done
-  wait
+  wait "$sender"
   local count
   count=$("$YAGURA" search --data "$dir" --json '* | stats count()' 2>/dev/null | jq '.["count()"]' || echo "?")
   kill "$pid"; wait "$pid" 2>/dev/null || true

@@ -116,3 +116,43 @@ public sealed class CrashRecoveryTests
         return ((long)row[0].GetDouble(), (long)row[1].GetDouble(), (long)row[2].GetDouble());
     }
 }
+
+/// <summary>SIGTERM stops the server cleanly after storing everything it accepted.</summary>
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task Serve_Sigterm_StoresEverythingAcceptedAndExitsZero()
+    {
+        using var dir = new TempDirectory("yagura-stop");
+        var data = dir.File("data");
+        var tcpPort = FreePorts.Next();
+        using var serve = await YaguraBinary.ServeAsync(data, FreePorts.Next(), tcpPort);
+        const int Count = 20_000;
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", tcpPort);
+            var stream = client.GetStream();
+            var text = new StringBuilder();
+            for (var i = 0; i < Count; i++)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"<13>1 2026-11-25T00:00:00Z host app - - - stop test {i}\n");
+            }
+
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()));
+        }
+
+        // Ask the server (admin) how much it has received, so the signal does not race the socket.
+        var admin = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "admin"])).Stdout.Trim();
+        await Eventually.UntilAsync(async () => await serve.HealthAsync(admin) is { } h && h.GetProperty("received").GetInt64() == Count, "all messages to be received");
+        var term = await ProcessRunner.RunAsync("kill", ["-TERM", serve.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal(0, term.ExitCode);
+        await serve.Process.WaitForExitAsync();
+
+        Assert.Equal(0, serve.Process.ExitCode);
+        Assert.Contains("stopped cleanly", serve.Output.ToString(), StringComparison.Ordinal);
+        var search = await YaguraBinary.RunAsync(["search", "--data", data, "--json", "stop test | stats count()"]);
+        Assert.True(search.ExitCode == 0, ProcessRunner.Describe(search));
+        using var doc = JsonDocument.Parse(search.Stdout);
+        Assert.Equal(Count, doc.RootElement.GetProperty("count()").GetInt64());
+    }
+}

@@ -48,6 +48,12 @@ public static class LogParser
             builder.Message = trimmed.Length == raw.Length ? original : Text.Decode(trimmed);
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(raw))
+        {
+            // Replacing bytes loses them: say so, so the event can be found and the source fixed.
+            builder.AddError($"invalid UTF-8 at byte {FirstInvalidUtf8(raw)}: such bytes are shown as U+FFFD in event.original");
+        }
+
         if (context.Truncated)
         {
             builder.Set(FieldNames.EventTruncated, Text.Box(true));
@@ -55,6 +61,17 @@ public static class LogParser
         }
 
         return builder.Build(original);
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> raw)
+    {
+        var offset = 0;
+        while (offset < raw.Length && System.Text.Rune.DecodeFromUtf8(raw[offset..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     private static void ParseCore(ReadOnlySpan<byte> s, EventBuilder b, string? forced)

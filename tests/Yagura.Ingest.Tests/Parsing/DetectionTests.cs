@@ -87,7 +87,7 @@ public class DetectionTests
     }
 
     [Fact]
-    public void Parse_InvalidUtf8AndNul_OriginalIsReplacementDecodedAndKeepsNul()
+    public void Parse_InvalidUtf8AndNul_OriginalIsReplacementDecodedKeepsNulAndIsFlagged()
     {
         byte[] raw = [.. "<13>Nov 25 10:00:00 h app: a"u8, 0xFF, 0xC3, (byte)'b', 0, (byte)'c'];
 
@@ -95,7 +95,7 @@ public class DetectionTests
 
         Assert.Equal("<13>Nov 25 10:00:00 h app: a\uFFFD\uFFFDb\0c", e.Original);
         Assert.Equal("a\uFFFD\uFFFDb\0c", e.Message);
-        Assert.Null(e.ErrorMessage);
+        Assert.Equal("invalid UTF-8 at byte 28: such bytes are shown as U+FFFD in event.original", e.ErrorMessage);
     }
 
     [Fact]
