@@ -29,10 +29,13 @@ public sealed class EventStoreTests : IDisposable
         return list;
     }
 
-    [Fact]
-    public async Task Write_SameIdsTwice_StoresEachEventOnce()
+    [Theory]
+    [InlineData(FullTextIndex.BlockBloom)]
+    [InlineData(FullTextIndex.Fts5)]
+    [InlineData(FullTextIndex.None)]
+    public async Task Write_SameIdsTwice_StoresEachEventOnce(FullTextIndex index)
     {
-        await using var store = Open();
+        await using var store = Open(new SqliteEventStoreOptions { FullText = index });
         var events = Enumerable.Range(1, 100).Select(i => Make(i, Day0.AddMinutes(i), message: $"login ok {i}")).ToList();
 
         await store.WriteAsync(events);
@@ -48,10 +51,12 @@ public sealed class EventStoreTests : IDisposable
         Assert.Equal(100, hits.Select(e => e.Id).Distinct().Count());
     }
 
-    [Fact]
-    public async Task Write_ReplayOverlappingStoredIds_AddsOnlyTheNewOnes()
+    [Theory]
+    [InlineData(FullTextIndex.BlockBloom)]
+    [InlineData(FullTextIndex.Fts5)]
+    public async Task Write_ReplayOverlappingStoredIds_AddsOnlyTheNewOnes(FullTextIndex index)
     {
-        await using var store = Open();
+        await using var store = Open(new SqliteEventStoreOptions { FullText = index });
         await store.WriteAsync(Enumerable.Range(1, 50).Select(i => Make(i, Day0.AddMinutes(i), message: "alpha")).ToList());
 
         // Half stored already, half new: the row-by-row replay path.

@@ -69,7 +69,7 @@ internal static class Schema
             }
         }
 
-        if (options.FullText)
+        if (options.FullText == FullTextIndex.Fts5)
         {
             // Contentless: the text is already in events; the index only maps tokens to ids. One column holding
             // event.original (plus message when it is not already a part of it) halves the tokens indexed.
@@ -81,6 +81,12 @@ internal static class Schema
                 """;
         }
 
+        if (options.FullText == FullTextIndex.BlockBloom)
+        {
+            // Each row covers the events with ids in [id_min, id_max] written together.
+            yield return "CREATE TABLE IF NOT EXISTS blocks(id_min INTEGER NOT NULL, id_max INTEGER NOT NULL, bloom BLOB NOT NULL)";
+        }
+
         yield return """
             CREATE TABLE IF NOT EXISTS meta(
               k INTEGER PRIMARY KEY CHECK (k = 0),
@@ -89,7 +95,7 @@ internal static class Schema
               count INTEGER NOT NULL,
               fts INTEGER NOT NULL)
             """;
-        yield return $"INSERT OR IGNORE INTO meta(k, min_ts, max_ts, count, fts) VALUES (0, NULL, NULL, 0, {(options.FullText ? 1 : 0)})";
+        yield return $"INSERT OR IGNORE INTO meta(k, min_ts, max_ts, count, fts) VALUES (0, NULL, NULL, 0, {(int)options.FullText})";
         yield return $"PRAGMA user_version = {Version}";
     }
 }

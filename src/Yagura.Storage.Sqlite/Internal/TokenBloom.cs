@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+using Yagura.Core.Search;
+
+namespace Yagura.Storage.Sqlite.Internal;
+
+/// <summary>
+/// A Bloom filter of the free-text tokens of a block of consecutive events (by id). Tokens are exactly those of
+/// <see cref="TextTokens"/> (maximal runs of token characters, lower-cased invariantly), so the filter can never miss
+/// a token the evaluator would match; a false positive only costs reading a block that has no match.
+/// </summary>
+/// <remarks>
+/// Hashes are FNV-1a over the UTF-16 code units followed by a 64-bit finaliser: stable across processes and
+/// versions (the files outlive the process). Bits: the next power of two of 10 per distinct token, 3 probes by double
+/// hashing, about 2 % false positives.
+/// </remarks>
+internal static class TokenBloom
+{
+    public const int Probes = 3;
+
+    public static ulong Hash(ReadOnlySpan<char> lowerToken)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in lowerToken)
+        {
+            h = (h ^ c) * 1099511628211UL;
+        }
+
+        // Finaliser (murmur3 fmix64): FNV's low bits are weak, and the probes use them.
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdUL;
+        h ^= h >> 33;
+        h *= 0xc4ceb93fe53a87e3UL;
+        h ^= h >> 33;
+        return h;
+    }
+
+    public static ulong HashToken(string token) => Hash(token);
+
+    /// <summary>Adds the hash of every token of <paramref name="text"/> to <paramref name="hashes"/>.</summary>
+    public static void AddTokens(ReadOnlySpan<char> text, HashSet<ulong> hashes)
+    {
+        Span<char> lower = stackalloc char[256];
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (!IsTokenCharFast(c))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            var ascii = true;
+            while (i < text.Length && IsTokenCharFast(text[i]))
+            {
+                ascii &= text[i] < 128;
+                i++;
+            }
+
+            var token = text[start..i];
+            var buffer = token.Length <= lower.Length ? lower : new char[token.Length];
+            var dest = buffer[..token.Length];
+            if (ascii)
+            {
+                for (var j = 0; j < token.Length; j++)
+                {
+                    var t = token[j];
+                    dest[j] = t is >= 'A' and <= 'Z' ? (char)(t | 0x20) : t;
+                }
+            }
+            else
+            {
+                token.ToLowerInvariant(dest);
+            }
+
+            hashes.Add(Hash(dest));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsTokenCharFast(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : TextTokens.IsTokenChar(c);
+
+    /// <summary>Builds the filter of a set of token hashes.</summary>
+    public static byte[] Build(HashSet<ulong> hashes)
+    {
+        var bits = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, hashes.Count * 10));
+        var filter = new byte[bits / 8];
+        var mask = (uint)(bits - 1);
+        foreach (var h in hashes)
+        {
+            var h1 = (uint)h;
+            var h2 = (uint)(h >> 32) | 1;
+            for (var k = 0; k < Probes; k++)
+            {
+                var bit = (h1 + ((uint)k * h2)) & mask;
+                filter[bit >> 3] |= (byte)(1 << (int)(bit & 7));
+            }
+        }
+
+        return filter;
+    }
+
+    /// <summary>True when every hash may be in the filter (hashes are 8-byte little-endian values).</summary>
+    public static bool MayContainAll(ReadOnlySpan<byte> filter, ReadOnlySpan<byte> hashes)
+    {
+        if (filter.Length == 0 || !BitOperations.IsPow2(filter.Length))
+        {
+            return true;
+        }
+
+        var mask = (uint)((filter.Length * 8) - 1);
+        for (var i = 0; i + 8 <= hashes.Length; i += 8)
+        {
+            var h = BinaryPrimitives.ReadUInt64LittleEndian(hashes[i..]);
+            var h1 = (uint)h;
+            var h2 = (uint)(h >> 32) | 1;
+            for (var k = 0; k < Probes; k++)
+            {
+                var bit = (h1 + ((uint)k * h2)) & mask;
+                if ((filter[(int)(bit >> 3)] & (1 << (int)(bit & 7))) == 0)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+}
