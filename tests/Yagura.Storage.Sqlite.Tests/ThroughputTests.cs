@@ -50,3 +50,34 @@ public sealed class ThroughputTests(ITestOutputHelper output)
     private static int Env(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) ? value : fallback;
 }
+
+/// <summary>CPU cost of the Bloom filter tokenizer alone.</summary>
+public sealed class TokenizerThroughputTests(ITestOutputHelper output)
+{
+    [Fact]
+    [Trait("Category", "Bench")]
+    public void AddTokens_RealisticEvents_ReportsNanosecondsPerEvent()
+    {
+        var events = TestEvents.Realistic(100_000, 1, "bench", TestEvents.Day0);
+        var hashes = new HashSet<ulong>();
+        for (var round = 0; round < 3; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            var contained = 0;
+            foreach (var e in events)
+            {
+                if (hashes.Count > 10_000)
+                {
+                    hashes.Clear();
+                }
+
+                Internal.TokenBloom.AddTokens(e.Original, hashes);
+                contained += Internal.PartitionWriter.ContainsAsWords(e.Original, e.Message!) ? 1 : 0;
+            }
+
+            var line = string.Create(CultureInfo.InvariantCulture, $"BENCH tokenizer: {sw.Elapsed.TotalNanoseconds / events.Count:N0} ns/event ({contained} contained)");
+            output.WriteLine(line);
+            Console.Error.WriteLine(line);
+        }
+    }
+}

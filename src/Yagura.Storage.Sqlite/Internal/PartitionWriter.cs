@@ -235,6 +235,15 @@ internal sealed class PartitionWriter : IDisposable
                 {
                     TokenBloom.AddTokens(message, _blockHashes);
                 }
+
+                foreach (var (name, value) in e.Fields)
+                {
+                    var column = Schema.ColumnIndex(name);
+                    if (column >= 0)
+                    {
+                        TokenBloom.AddColumnValue(column, value, _blockHashes);
+                    }
+                }
             }
 
             raw.sqlite3_bind_int64(_insertBlock, 1, events[start].Id);

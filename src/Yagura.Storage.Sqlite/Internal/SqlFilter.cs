@@ -150,7 +150,14 @@ internal sealed class SqlFilter
                 null);
         }
 
-        return new Sql($"{name} IN ({text}, {Schema.Other})", $"NOT coalesce({name} = {text}, 0)");
+        // Non-numeric: only text can match, and the blocks' filters hold every text (list elements too) of the column.
+        var matches = $"{name} IN ({text}, {Schema.Other})";
+        if (_fullText == FullTextIndex.BlockBloom && _connection is not null)
+        {
+            matches = All([BloomRanges([TokenBloom.HashColumnValue(column, term.Value.ToUpperInvariant())]), matches]);
+        }
+
+        return new Sql(matches, $"NOT coalesce({name} = {text}, 0)");
     }
 
     private Sql Exists(string field)
@@ -355,10 +362,16 @@ internal sealed class SqlFilter
             return null;
         }
 
-        var hashes = new byte[tokens.Count * 8];
-        for (var i = 0; i < tokens.Count; i++)
+        return BloomRanges(tokens.Select(TokenBloom.HashToken).ToList());
+    }
+
+    /// <summary>The id ranges of the blocks whose filter may hold all the keys; null when not worth narrowing.</summary>
+    private string? BloomRanges(List<ulong> keys)
+    {
+        var hashes = new byte[keys.Count * 8];
+        for (var i = 0; i < keys.Count; i++)
         {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(hashes.AsSpan(i * 8), TokenBloom.HashToken(tokens[i]));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(hashes.AsSpan(i * 8), keys[i]);
         }
 
         using var command = _connection!.CreateCommand();

@@ -20,14 +20,68 @@ internal static class TokenBloom
 {
     public const int Probes = 3;
 
-    public static ulong Hash(ReadOnlySpan<char> lowerToken)
+    private const ulong FnvOffset = 14695981039346656037UL;
+    private const ulong FnvPrime = 1099511628211UL;
+
+    public static ulong Hash(ReadOnlySpan<char> lowerToken) => Finish(Fnv(FnvOffset, lowerToken));
+
+    /// <summary>
+    /// The key of a column value (upper-cased invariantly: equal keys for ordinal-ignore-case equal values), in the
+    /// same filter as the tokens but never equal to a token's key.
+    /// </summary>
+    public static ulong HashColumnValue(int column, ReadOnlySpan<char> upperValue)
     {
-        var h = 14695981039346656037UL;
-        foreach (var c in lowerToken)
+        var h = FnvOffset;
+        h = unchecked((h ^ 0x01) * FnvPrime);
+        h = unchecked((h ^ (uint)column) * FnvPrime);
+        h = unchecked((h ^ 0x01) * FnvPrime);
+        return Finish(Fnv(h, upperValue));
+    }
+
+    /// <summary>Adds the keys of a promoted column's value (each element of a list).</summary>
+    public static void AddColumnValue(int column, object? value, HashSet<ulong> hashes)
+    {
+        switch (value)
         {
-            h = (h ^ c) * 1099511628211UL;
+            case null:
+                break;
+            case string s:
+                hashes.Add(HashColumnValue(column, s.ToUpperInvariant()));
+                break;
+            case bool b:
+                hashes.Add(HashColumnValue(column, b ? "TRUE" : "FALSE"));
+                break;
+            case System.Collections.IEnumerable list:
+                foreach (var item in list)
+                {
+                    if (item is not System.Collections.IEnumerable or string)
+                    {
+                        AddColumnValue(column, item, hashes);
+                    }
+                }
+
+                break;
+            case IFormattable f:
+                hashes.Add(HashColumnValue(column, f.ToString(null, System.Globalization.CultureInfo.InvariantCulture).ToUpperInvariant()));
+                break;
+            default:
+                hashes.Add(HashColumnValue(column, (value.ToString() ?? "").ToUpperInvariant()));
+                break;
+        }
+    }
+
+    private static ulong Fnv(ulong h, ReadOnlySpan<char> chars)
+    {
+        foreach (var c in chars)
+        {
+            h = (h ^ c) * FnvPrime;
         }
 
+        return h;
+    }
+
+    private static ulong Finish(ulong h)
+    {
         // Finaliser (murmur3 fmix64): FNV's low bits are weak, and the probes use them.
         h ^= h >> 33;
         h *= 0xff51afd7ed558ccdUL;
