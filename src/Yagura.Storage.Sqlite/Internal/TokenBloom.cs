@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 using Yagura.Core.Search;
 
@@ -93,15 +93,27 @@ internal static class TokenBloom
 
     public static ulong HashToken(string token) => Hash(token);
 
+    private static readonly SearchValues<char> AsciiTokenChars =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static readonly SearchValues<char> AsciiSeparators = SearchValues.Create(
+        Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiLetterOrDigit(c)).ToArray());
+
     /// <summary>Adds the hash of every token of <paramref name="text"/> to <paramref name="hashes"/>.</summary>
+    /// <remarks>Vectorised skips over ASCII runs; non-ASCII characters take the <see cref="TextTokens"/> path.</remarks>
     public static void AddTokens(ReadOnlySpan<char> text, HashSet<ulong> hashes)
     {
-        Span<char> lower = stackalloc char[256];
         var i = 0;
         while (i < text.Length)
         {
-            var c = text[i];
-            if (!IsTokenCharFast(c))
+            var skip = text[i..].IndexOfAnyExcept(AsciiSeparators);
+            if (skip < 0)
+            {
+                return;
+            }
+
+            i += skip;
+            if (text[i] >= 128 && !TextTokens.IsTokenChar(text[i]))
             {
                 i++;
                 continue;
@@ -109,34 +121,48 @@ internal static class TokenBloom
 
             var start = i;
             var ascii = true;
-            while (i < text.Length && IsTokenCharFast(text[i]))
+            while (true)
             {
-                ascii &= text[i] < 128;
+                var run = text[i..].IndexOfAnyExcept(AsciiTokenChars);
+                if (run < 0)
+                {
+                    i = text.Length;
+                    break;
+                }
+
+                i += run;
+                if (text[i] < 128 || !TextTokens.IsTokenChar(text[i]))
+                {
+                    break;
+                }
+
+                ascii = false;
                 i++;
             }
 
             var token = text[start..i];
-            var buffer = token.Length <= lower.Length ? lower : new char[token.Length];
-            var dest = buffer[..token.Length];
-            if (ascii)
-            {
-                for (var j = 0; j < token.Length; j++)
-                {
-                    var t = token[j];
-                    dest[j] = t is >= 'A' and <= 'Z' ? (char)(t | 0x20) : t;
-                }
-            }
-            else
-            {
-                token.ToLowerInvariant(dest);
-            }
-
-            hashes.Add(Hash(dest));
+            hashes.Add(ascii ? HashAsciiLower(token) : HashLowered(token));
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsTokenCharFast(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : TextTokens.IsTokenChar(c);
+    private static ulong HashAsciiLower(ReadOnlySpan<char> token)
+    {
+        var h = FnvOffset;
+        foreach (var c in token)
+        {
+            h = (h ^ (c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c)) * FnvPrime;
+        }
+
+        return Finish(h);
+    }
+
+    private static ulong HashLowered(ReadOnlySpan<char> token)
+    {
+        Span<char> buffer = token.Length <= 256 ? stackalloc char[256] : new char[token.Length];
+        var lower = buffer[..token.Length];
+        token.ToLowerInvariant(lower);
+        return Hash(lower);
+    }
 
     /// <summary>Builds the filter of a set of token hashes.</summary>
     public static byte[] Build(HashSet<ulong> hashes)
