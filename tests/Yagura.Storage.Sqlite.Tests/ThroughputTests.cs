@@ -21,7 +21,7 @@ public sealed class ThroughputTests(ITestOutputHelper output)
             BloomBlockSize = Env("YAGURA_BENCH_BLOCK", 256),
             FullTextDetail = Environment.GetEnvironmentVariable("YAGURA_BENCH_DETAIL") ?? "none",
             RowsPerStatement = Env("YAGURA_BENCH_ROWS", 32),
-            ColumnIndexes = Env("YAGURA_BENCH_INDEXES", 1) == 1,
+            ColumnIndexes = Env("YAGURA_BENCH_INDEXES", 0) == 1,
             PageSize = Env("YAGURA_BENCH_PAGE", 8192),
         };
         var events = TestEvents.Realistic(count, 1, "bench", TestEvents.Day0.AddHours(1));

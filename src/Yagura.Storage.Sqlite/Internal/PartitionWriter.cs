@@ -57,10 +57,6 @@ internal sealed class PartitionWriter : IDisposable
             }
 
             Exec("COMMIT");
-            foreach (var experiment in (Environment.GetEnvironmentVariable("YAGURA_EXP_SQL") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-            {
-                Exec(experiment);
-            }
 
             // A file created with full text off keeps it off (and the other way round): its meta row says so.
             _fullText = (FullTextIndex)QueryLong("SELECT fts FROM meta WHERE k = 0");
