@@ -279,6 +279,25 @@ public sealed class EventStoreTests : IDisposable
         Assert.Empty(read.Fields);
     }
 
+    [Theory]
+    [InlineData("<13>1 - h app - - Failed login ✓", "Failed login ✓")]
+    [InlineData("<13>1 - h app - - a\\=b", "a=b")]
+    [InlineData("same", "same")]
+    [InlineData("raw", "")]
+    public async Task Write_MessageInsideOrOutsideTheOriginal_RoundTrips(string original, string message)
+    {
+        await using var store = Open();
+        await store.WriteAsync([Make(1, Day0) is var e ? new EventRecord
+        {
+            Id = e.Id, TenantId = e.TenantId, Timestamp = e.Timestamp, Received = e.Received, Original = original, Message = message,
+        } : null!]);
+
+        var read = Assert.Single(await ScanAll(store, TenantScope.Only("acme")));
+
+        Assert.Equal(original, read.Original);
+        Assert.Equal(message, read.Message);
+    }
+
     [Fact]
     public async Task DropBefore_WholeDaysBeforeCutoff_DeletesTheirFilesOnly()
     {
@@ -359,6 +378,22 @@ public sealed class EventStoreTests : IDisposable
         Assert.Equal(21_000, await reader.CountAsync(TenantScope.Only("acme")));
         Assert.Equal(21_000, (await ScanAll(reader, TenantScope.Only("acme"))).Count);
         Assert.Equal(seen.Order(), seen);
+    }
+
+    [Fact]
+    public async Task Scan_AfterTheWriterClosed_ReadsTheFilesReadOnly()
+    {
+        await using (var writer = Open())
+        {
+            await writer.WriteAsync(Realistic(300, 1, "acme", Day0));
+        }
+
+        await using var reader = Open();
+        var sshd = await ScanAll(reader, TenantScope.Only("acme"), new FreeTextNode("sshd", false, false));
+
+        Assert.Equal(300, sshd.Count);
+        Assert.Equal(300, await reader.CountAsync(TenantScope.AllTenants));
+        Assert.Equal(0, reader.OpenWriters);
     }
 
     [Fact]

@@ -146,14 +146,17 @@ internal sealed class PartitionCursor : IDisposable
         }
 
         var message = FirstColumn + Schema.Columns.Length;
+        var original = r.GetString(message + 1);
         return new EventRecord
         {
             Id = Id,
             TenantId = _tenantId,
             Timestamp = new DateTimeOffset(Ts, TimeSpan.Zero),
             Received = new DateTimeOffset(r.GetInt64(2), TimeSpan.Zero),
-            Message = r.IsDBNull(message) ? null : r.GetString(message),
-            Original = r.GetString(message + 1),
+            Message = r.IsDBNull(message) ? null
+                : r.GetFieldType(message) == typeof(long) ? MessageReference.Decode(original, r.GetInt64(message))
+                : r.GetString(message),
+            Original = original,
             ErrorMessage = r.IsDBNull(message + 2) ? null : r.GetString(message + 2),
             Fields = fields,
         };

@@ -294,7 +294,17 @@ internal sealed class PartitionWriter : IDisposable
             }
         }
 
-        BindText(stmt, p++, e.Message);
+        // Most messages are a part of the raw event: store where, not the text again (a quarter of a row).
+        var at = e.Message is { Length: > 0 } m ? e.Original.IndexOf(m, StringComparison.Ordinal) : -1;
+        if (at >= 0)
+        {
+            raw.sqlite3_bind_int64(stmt, p++, MessageReference.Encode(at, e.Message!.Length));
+        }
+        else
+        {
+            BindText(stmt, p++, e.Message);
+        }
+
         BindText(stmt, p++, e.Original);
         BindText(stmt, p++, e.ErrorMessage);
 

@@ -53,7 +53,7 @@ internal static class Schema
               ts INTEGER NOT NULL,
               received INTEGER NOT NULL,
               {columns},
-              message TEXT,
+              message,
               original TEXT NOT NULL,
               error TEXT,
               fields TEXT
@@ -98,4 +98,15 @@ internal static class Schema
         yield return $"INSERT OR IGNORE INTO meta(k, min_ts, max_ts, count, fts) VALUES (0, NULL, NULL, 0, {(int)options.FullText})";
         yield return $"PRAGMA user_version = {Version}";
     }
+}
+
+/// <summary>
+/// A <c>message</c> that occurs in <c>event.original</c> is stored as an integer: its UTF-16 offset and length there.
+/// </summary>
+internal static class MessageReference
+{
+    public static long Encode(int offset, int length) => ((long)offset << 32) | (uint)length;
+
+    public static string Decode(string original, long reference) =>
+        original.Substring((int)(reference >> 32), (int)(reference & 0xFFFFFFFF));
 }
