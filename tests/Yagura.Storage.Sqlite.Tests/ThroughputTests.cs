@@ -81,3 +81,49 @@ public sealed class TokenizerThroughputTests(ITestOutputHelper output)
         }
     }
 }
+
+/// <summary>Search latency over one stored day: what the pushdown buys.</summary>
+public sealed class ScanThroughputTests(ITestOutputHelper output)
+{
+    [Fact]
+    [Trait("Category", "Bench")]
+    public async Task Scan_StoredDay_ReportsLatencies()
+    {
+        var count = int.TryParse(Environment.GetEnvironmentVariable("YAGURA_BENCH_EVENTS"), CultureInfo.InvariantCulture, out var n) ? n : 400_000;
+        var events = TestEvents.Realistic(count, 1, "bench", TestEvents.Day0.AddHours(1));
+        using var dir = new TempDirectory();
+        await using var store = SqliteEventStore.Open(dir.Path, SqliteEventStoreOptions.Default, TimeProvider.System);
+        foreach (var chunk in events.Chunk(10_000))
+        {
+            await store.WriteAsync(chunk);
+        }
+
+        var rareWord = events[count / 2].Message!.Split(' ')[5];
+        var queries = new (string Name, Core.Search.QueryNode Filter, int Limit)[]
+        {
+            ("head 100, no filter", Core.Search.QueryNode.All, 100),
+            ($"free text '{rareWord}' (an IP in ~1 event)", new Core.Search.FreeTextNode(rareWord, false, false), int.MaxValue),
+            ("host.name:web07 (1/40 of events)", new Core.Search.FieldTermNode("host.name", "web07", false), int.MaxValue),
+            ("free text 'accepted' (every event), head 100", new Core.Search.FreeTextNode("accepted", false, false), 100),
+            ("free text 'nosuchword'", new Core.Search.FreeTextNode("nosuchword", false, false), int.MaxValue),
+        };
+        foreach (var (name, filter, limit) in queries)
+        {
+            var sw = Stopwatch.StartNew();
+            var before = store.RowsFetched;
+            var found = 0;
+            await foreach (var e in store.ScanAsync(new Core.Storage.EventScan(Core.Tenancy.TenantScope.Only("bench"), null, null, filter)))
+            {
+                if (++found >= limit)
+                {
+                    break;
+                }
+            }
+
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"BENCH scan {name}: {sw.Elapsed.TotalMilliseconds:N0} ms, {store.RowsFetched - before:N0} rows read of {count:N0}");
+            output.WriteLine(line);
+            Console.Error.WriteLine(line);
+        }
+    }
+}

@@ -362,7 +362,7 @@ internal sealed class SqlFilter
             return null;
         }
 
-        return BloomRanges(tokens.Select(TokenBloom.HashToken).ToList());
+        return BloomRanges(TokenBloom.Keys(tokens));
     }
 
     /// <summary>The id ranges of the blocks whose filter may hold all the keys; null when not worth narrowing.</summary>

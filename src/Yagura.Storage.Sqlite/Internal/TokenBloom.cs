@@ -99,11 +99,13 @@ internal static class TokenBloom
     private static readonly SearchValues<char> AsciiSeparators = SearchValues.Create(
         Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiLetterOrDigit(c)).ToArray());
 
-    /// <summary>Adds the hash of every token of <paramref name="text"/> to <paramref name="hashes"/>.</summary>
+    /// <summary>Adds the key of every token of <paramref name="text"/>, and of every pair of adjacent tokens, to <paramref name="hashes"/>.</summary>
     /// <remarks>Vectorised skips over ASCII runs; non-ASCII characters take the <see cref="TextTokens"/> path.</remarks>
     public static void AddTokens(ReadOnlySpan<char> text, HashSet<ulong> hashes)
     {
         var i = 0;
+        var previous = 0UL;
+        var havePrevious = false;
         while (i < text.Length)
         {
             var skip = text[i..].IndexOfAnyExcept(AsciiSeparators);
@@ -141,8 +143,42 @@ internal static class TokenBloom
             }
 
             var token = text[start..i];
-            hashes.Add(ascii ? HashAsciiLower(token) : HashLowered(token));
+            var hash = ascii ? HashAsciiLower(token) : HashLowered(token);
+            hashes.Add(hash);
+            if (havePrevious)
+            {
+                hashes.Add(Pair(previous, hash));
+            }
+
+            previous = hash;
+            havePrevious = true;
         }
+    }
+
+    /// <summary>
+    /// The key of two adjacent tokens. Words made of common tokens (an IP address is four small numbers) are found
+    /// in nearly every block token by token, but their adjacent pairs are rare.
+    /// </summary>
+    public static ulong Pair(ulong first, ulong second) => Finish((first * 0x9E3779B97F4A7C15UL) ^ second ^ 0x2545F4914F6CDD1DUL);
+
+    /// <summary>The keys a term's tokens must all have in a block: each token and each adjacent pair.</summary>
+    public static List<ulong> Keys(IReadOnlyList<string> tokens)
+    {
+        var keys = new List<ulong>(tokens.Count * 2);
+        var previous = 0UL;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var hash = HashToken(tokens[i]);
+            keys.Add(hash);
+            if (i > 0)
+            {
+                keys.Add(Pair(previous, hash));
+            }
+
+            previous = hash;
+        }
+
+        return keys;
     }
 
     private static ulong HashAsciiLower(ReadOnlySpan<char> token)
