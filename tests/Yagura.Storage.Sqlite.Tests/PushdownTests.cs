@@ -90,7 +90,7 @@ public abstract class PushdownTests : IAsyncLifetime, IDisposable
     private List<EventRecord> _events = null!;
 
     private static readonly object?[] Hosts = ["web01", "WEB02", "db01", new[] { "web01", "x" }, "Ärger-Host", 5L, 5.0, true, null];
-    private static readonly object?[] Users = ["alice", "Bob", "ıdris", "IDRIS", "straße", null];
+    private static readonly object?[] Users = ["alice", "Bob", "ıdris", "IDRIS", "straße", "\u212Aelvin", null];
     private static readonly object?[] Codes = [4624L, "4625", "04624", 4624.0, "4624", null];
     private static readonly object?[] Ips = ["10.0.0.5", "192.168.1.9", "2001:db8::1", null];
     private static readonly string[] Messages =
@@ -160,7 +160,7 @@ public abstract class PushdownTests : IAsyncLifetime, IDisposable
         T(FieldNames.HostName, "*01"), T(FieldNames.HostName, "w?b02"), T(FieldNames.HostName, "ärger-host"),
         T(FieldNames.HostName, "5"), T(FieldNames.HostName, "5.0"), T(FieldNames.HostName, "true"), T(FieldNames.HostName, "x"),
         T(FieldNames.UserName, "idris"), T(FieldNames.UserName, "IDRIS"), T(FieldNames.UserName, "STRASSE"),
-        T(FieldNames.UserName, "Straße"), T(FieldNames.UserName, "bob"),
+        T(FieldNames.UserName, "Straße"), T(FieldNames.UserName, "bob"), T(FieldNames.UserName, "k*"), T(FieldNames.UserName, "kelvin"),
         T(FieldNames.EventCode, "4624"), T(FieldNames.EventCode, "4624.0"), T(FieldNames.EventCode, "4625"),
         T(FieldNames.EventCode, "04624"), T(FieldNames.EventCode, "46*"),
         T(FieldNames.SourceIp, "10.0.0.5"), T("process.pid", "42"), T("process.pid", "4*"),
@@ -270,7 +270,7 @@ public abstract class PushdownTests : IAsyncLifetime, IDisposable
         // Each of these must be narrowed in SQL, not by reading every row.
         Assert.Equal(Expected(T(FieldNames.EventId, "17")).Count, await Fetched(T(FieldNames.EventId, "17")));
         Assert.InRange(await Fetched(T(FieldNames.HostName, "WEB01")), 1, EventCount / 2);
-        Assert.InRange(await Fetched(T(FieldNames.HostName, "web0*")), 1, EventCount * 2 / 3);
+        Assert.InRange(await Fetched(T(FieldNames.HostName, "web0*")), 1, EventCount * 3 / 4);
         Assert.InRange(await Fetched(new FieldExistsNode("process.pid")), 1, EventCount / 2);
         Assert.InRange(await Fetched(new FieldExistsNode(FieldNames.ErrorMessage)), 1, EventCount / 3);
         Assert.InRange(

@@ -133,8 +133,13 @@ internal sealed class SqlFilter
         var name = Schema.Columns[column].Column;
         if (term.HasWildcard)
         {
+            // LIKE folds ASCII only; a non-ASCII value (more bytes than characters) may still match a pattern under
+            // another case-insensitive comparison (Kelvin sign and k, for one), so it stays a candidate.
             var pattern = Param(LikePattern(term.Value.ToUpperInvariant()));
-            return new Sql($"({name} LIKE {pattern} ESCAPE '\\' OR {name} = {Schema.Other})", null);
+            return new Sql(
+                $"({name} LIKE {pattern} ESCAPE '\\' OR {name} = {Schema.Other}"
+                    + $" OR (typeof({name}) = 'text' AND length(CAST({name} AS BLOB)) <> length({name})))",
+                null);
         }
 
         // Stored text is ASCII as is or upper-cased invariantly, so NOCASE against the upper-cased value is

@@ -54,10 +54,7 @@ internal static class TokenBloom
             case System.Collections.IEnumerable list:
                 foreach (var item in list)
                 {
-                    if (item is not System.Collections.IEnumerable or string)
-                    {
-                        AddColumnValue(column, item, hashes);
-                    }
+                    AddColumnValue(column, item, hashes);
                 }
 
                 break;
