@@ -362,7 +362,7 @@ public sealed class SqliteEventStore : IEventStore
                 return null;
             }
 
-            return new PartitionInfo(default, path, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3) == 1);
+            return new PartitionInfo(default, path, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), (FullTextIndex)reader.GetInt64(3));
         }
         catch (SqliteException)
         {

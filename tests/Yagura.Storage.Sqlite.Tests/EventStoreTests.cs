@@ -29,10 +29,13 @@ public sealed class EventStoreTests : IDisposable
         return list;
     }
 
-    [Fact]
-    public async Task Write_SameIdsTwice_StoresEachEventOnce()
+    [Theory]
+    [InlineData(FullTextIndex.BlockBloom)]
+    [InlineData(FullTextIndex.Fts5)]
+    [InlineData(FullTextIndex.None)]
+    public async Task Write_SameIdsTwice_StoresEachEventOnce(FullTextIndex index)
     {
-        await using var store = Open();
+        await using var store = Open(new SqliteEventStoreOptions { FullText = index });
         var events = Enumerable.Range(1, 100).Select(i => Make(i, Day0.AddMinutes(i), message: $"login ok {i}")).ToList();
 
         await store.WriteAsync(events);
@@ -48,10 +51,12 @@ public sealed class EventStoreTests : IDisposable
         Assert.Equal(100, hits.Select(e => e.Id).Distinct().Count());
     }
 
-    [Fact]
-    public async Task Write_ReplayOverlappingStoredIds_AddsOnlyTheNewOnes()
+    [Theory]
+    [InlineData(FullTextIndex.BlockBloom)]
+    [InlineData(FullTextIndex.Fts5)]
+    public async Task Write_ReplayOverlappingStoredIds_AddsOnlyTheNewOnes(FullTextIndex index)
     {
-        await using var store = Open();
+        await using var store = Open(new SqliteEventStoreOptions { FullText = index });
         await store.WriteAsync(Enumerable.Range(1, 50).Select(i => Make(i, Day0.AddMinutes(i), message: "alpha")).ToList());
 
         // Half stored already, half new: the row-by-row replay path.
@@ -274,6 +279,25 @@ public sealed class EventStoreTests : IDisposable
         Assert.Empty(read.Fields);
     }
 
+    [Theory]
+    [InlineData("<13>1 - h app - - Failed login ✓", "Failed login ✓")]
+    [InlineData("<13>1 - h app - - a\\=b", "a=b")]
+    [InlineData("same", "same")]
+    [InlineData("raw", "")]
+    public async Task Write_MessageInsideOrOutsideTheOriginal_RoundTrips(string original, string message)
+    {
+        await using var store = Open();
+        await store.WriteAsync([Make(1, Day0) is var e ? new EventRecord
+        {
+            Id = e.Id, TenantId = e.TenantId, Timestamp = e.Timestamp, Received = e.Received, Original = original, Message = message,
+        } : null!]);
+
+        var read = Assert.Single(await ScanAll(store, TenantScope.Only("acme")));
+
+        Assert.Equal(original, read.Original);
+        Assert.Equal(message, read.Message);
+    }
+
     [Fact]
     public async Task DropBefore_WholeDaysBeforeCutoff_DeletesTheirFilesOnly()
     {
@@ -354,6 +378,22 @@ public sealed class EventStoreTests : IDisposable
         Assert.Equal(21_000, await reader.CountAsync(TenantScope.Only("acme")));
         Assert.Equal(21_000, (await ScanAll(reader, TenantScope.Only("acme"))).Count);
         Assert.Equal(seen.Order(), seen);
+    }
+
+    [Fact]
+    public async Task Scan_AfterTheWriterClosed_ReadsTheFilesReadOnly()
+    {
+        await using (var writer = Open())
+        {
+            await writer.WriteAsync(Realistic(300, 1, "acme", Day0));
+        }
+
+        await using var reader = Open();
+        var sshd = await ScanAll(reader, TenantScope.Only("acme"), new FreeTextNode("sshd", false, false));
+
+        Assert.Equal(300, sshd.Count);
+        Assert.Equal(300, await reader.CountAsync(TenantScope.AllTenants));
+        Assert.Equal(0, reader.OpenWriters);
     }
 
     [Fact]

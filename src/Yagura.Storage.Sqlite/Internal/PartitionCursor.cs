@@ -7,7 +7,7 @@ using Yagura.Core.Search;
 
 namespace Yagura.Storage.Sqlite.Internal;
 
-internal sealed record PartitionInfo(PartitionKey Key, string Path, long MinTs, long MaxTs, long Count, bool FullText);
+internal sealed record PartitionInfo(PartitionKey Key, string Path, long MinTs, long MaxTs, long Count, FullTextIndex FullText);
 
 /// <summary>A read-only connection streaming one partition's candidates newest first.</summary>
 internal sealed class PartitionCursor : IDisposable
@@ -57,7 +57,12 @@ internal sealed class PartitionCursor : IDisposable
         {
             connection = OpenReadOnly(partition.Path);
             var command = connection.CreateCommand();
-            var sql = new SqlFilter(partition.FullText, now);
+            if (partition.FullText == FullTextIndex.BlockBloom)
+            {
+                connection.CreateFunction<byte[], byte[], bool>("yg_bloom", static (bloom, hashes) => TokenBloom.MayContainAll(bloom, hashes), isDeterministic: true);
+            }
+
+            var sql = new SqlFilter(partition.FullText, now, connection);
             var where = sql.Where(filter);
             var conditions = new List<string>();
             if (from != long.MinValue)
@@ -141,14 +146,17 @@ internal sealed class PartitionCursor : IDisposable
         }
 
         var message = FirstColumn + Schema.Columns.Length;
+        var original = r.GetString(message + 1);
         return new EventRecord
         {
             Id = Id,
             TenantId = _tenantId,
             Timestamp = new DateTimeOffset(Ts, TimeSpan.Zero),
             Received = new DateTimeOffset(r.GetInt64(2), TimeSpan.Zero),
-            Message = r.IsDBNull(message) ? null : r.GetString(message),
-            Original = r.GetString(message + 1),
+            Message = r.IsDBNull(message) ? null
+                : r.GetFieldType(message) == typeof(long) ? MessageReference.Decode(original, r.GetInt64(message))
+                : r.GetString(message),
+            Original = original,
             ErrorMessage = r.IsDBNull(message + 2) ? null : r.GetString(message + 2),
             Fields = fields,
         };

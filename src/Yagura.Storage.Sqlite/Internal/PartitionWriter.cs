@@ -27,7 +27,10 @@ internal sealed class PartitionWriter : IDisposable
     private readonly sqlite3_stmt _commit;
     private readonly sqlite3_stmt _rollback;
     private readonly int _rowsPerStatement;
-    private readonly bool _fullText;
+    private readonly FullTextIndex _fullText;
+    private readonly sqlite3_stmt? _insertBlock;
+    private readonly int _blockSize;
+    private readonly HashSet<ulong> _blockHashes = [];
     private readonly ArrayBufferWriter<byte> _json = new(4096);
     private readonly Utf8JsonWriter _jsonWriter;
     private readonly object?[] _columnValues = new object?[Schema.Columns.Length];
@@ -37,7 +40,7 @@ internal sealed class PartitionWriter : IDisposable
     {
         Path = path;
         _rowsPerStatement = Math.Max(1, options.RowsPerStatement);
-        _fullText = options.FullText;
+        _blockSize = Math.Max(1, options.BloomBlockSize);
         Check(raw.sqlite3_open_v2(path, out _db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE | raw.SQLITE_OPEN_NOMUTEX, null), null);
         try
         {
@@ -54,19 +57,20 @@ internal sealed class PartitionWriter : IDisposable
             }
 
             Exec("COMMIT");
-            foreach (var experiment in (Environment.GetEnvironmentVariable("YAGURA_EXP_SQL") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-            {
-                Exec(experiment);
-            }
 
             // A file created with full text off keeps it off (and the other way round): its meta row says so.
-            _fullText = QueryLong("SELECT fts FROM meta WHERE k = 0") == 1;
+            _fullText = (FullTextIndex)QueryLong("SELECT fts FROM meta WHERE k = 0");
 
             var columns = string.Join(", ", Schema.InsertColumns);
             var oneRow = "(" + string.Join(", ", Enumerable.Repeat("?", Schema.InsertColumns.Length)) + ")";
             _insertOne = Prepare($"INSERT OR IGNORE INTO events({columns}) VALUES {oneRow}");
             _insertMany = Prepare($"INSERT OR IGNORE INTO events({columns}) VALUES {string.Join(", ", Enumerable.Repeat(oneRow, _rowsPerStatement))}");
-            if (_fullText)
+            if (_fullText == FullTextIndex.BlockBloom)
+            {
+                _insertBlock = Prepare("INSERT INTO blocks(id_min, id_max, bloom) VALUES (?, ?, ?)");
+            }
+
+            if (_fullText == FullTextIndex.Fts5)
             {
                 _ftsOne = Prepare("INSERT INTO fts(rowid, text) VALUES (?, ?)");
                 _ftsMany = Prepare($"INSERT INTO fts(rowid, text) VALUES {string.Join(", ", Enumerable.Repeat("(?, ?)", _rowsPerStatement))}");
@@ -121,6 +125,10 @@ internal sealed class PartitionWriter : IDisposable
             raw.sqlite3_reset(_anyInRange);
 
             long added = replay ? WriteOneByOne(events) : WriteFresh(events);
+            if (_insertBlock is not null && added > 0)
+            {
+                WriteBlooms(events);
+            }
 
             raw.sqlite3_bind_int64(_updateMeta, 1, minTs);
             raw.sqlite3_bind_int64(_updateMeta, 2, maxTs);
@@ -205,6 +213,42 @@ internal sealed class PartitionWriter : IDisposable
         return added;
     }
 
+    /// <summary>
+    /// Adds the Bloom filters of the events' tokens, a block per <see cref="_blockSize"/> events. On a replay this
+    /// covers events already stored too: harmless, a filter only has to include what its id range holds.
+    /// </summary>
+    private void WriteBlooms(List<EventRecord> events)
+    {
+        for (var start = 0; start < events.Count; start += _blockSize)
+        {
+            var end = Math.Min(start + _blockSize, events.Count);
+            _blockHashes.Clear();
+            for (var i = start; i < end; i++)
+            {
+                var e = events[i];
+                TokenBloom.AddTokens(e.Original, _blockHashes);
+                if (e.Message is { Length: > 0 } message && !ContainsAsWords(e.Original, message))
+                {
+                    TokenBloom.AddTokens(message, _blockHashes);
+                }
+
+                foreach (var (name, value) in e.Fields)
+                {
+                    var column = Schema.ColumnIndex(name);
+                    if (column >= 0)
+                    {
+                        TokenBloom.AddColumnValue(column, value, _blockHashes);
+                    }
+                }
+            }
+
+            raw.sqlite3_bind_int64(_insertBlock, 1, events[start].Id);
+            raw.sqlite3_bind_int64(_insertBlock, 2, events[end - 1].Id);
+            raw.sqlite3_bind_blob(_insertBlock, 3, TokenBloom.Build(_blockHashes));
+            Step(_insertBlock!);
+        }
+    }
+
     private void BindEvent(sqlite3_stmt stmt, int offset, EventRecord e)
     {
         var p = offset + 1;
@@ -250,7 +294,17 @@ internal sealed class PartitionWriter : IDisposable
             }
         }
 
-        BindText(stmt, p++, e.Message);
+        // Most messages are a part of the raw event: store where, not the text again (a quarter of a row).
+        var at = e.Message is { Length: > 0 } m ? e.Original.IndexOf(m, StringComparison.Ordinal) : -1;
+        if (at >= 0)
+        {
+            raw.sqlite3_bind_int64(stmt, p++, MessageReference.Encode(at, e.Message!.Length));
+        }
+        else
+        {
+            BindText(stmt, p++, e.Message);
+        }
+
         BindText(stmt, p++, e.Original);
         BindText(stmt, p++, e.ErrorMessage);
 
@@ -396,7 +450,7 @@ internal sealed class PartitionWriter : IDisposable
 
         Closed = true;
         _jsonWriter.Dispose();
-        foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _anyInRange, _updateMeta, _begin, _commit, _rollback })
+        foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _insertBlock, _anyInRange, _updateMeta, _begin, _commit, _rollback })
         {
             stmt?.Dispose();
         }

@@ -53,7 +53,7 @@ internal static class Schema
               ts INTEGER NOT NULL,
               received INTEGER NOT NULL,
               {columns},
-              message TEXT,
+              message,
               original TEXT NOT NULL,
               error TEXT,
               fields TEXT
@@ -69,7 +69,7 @@ internal static class Schema
             }
         }
 
-        if (options.FullText)
+        if (options.FullText == FullTextIndex.Fts5)
         {
             // Contentless: the text is already in events; the index only maps tokens to ids. One column holding
             // event.original (plus message when it is not already a part of it) halves the tokens indexed.
@@ -81,6 +81,12 @@ internal static class Schema
                 """;
         }
 
+        if (options.FullText == FullTextIndex.BlockBloom)
+        {
+            // Each row covers the events with ids in [id_min, id_max] written together.
+            yield return "CREATE TABLE IF NOT EXISTS blocks(id_min INTEGER NOT NULL, id_max INTEGER NOT NULL, bloom BLOB NOT NULL)";
+        }
+
         yield return """
             CREATE TABLE IF NOT EXISTS meta(
               k INTEGER PRIMARY KEY CHECK (k = 0),
@@ -89,7 +95,18 @@ internal static class Schema
               count INTEGER NOT NULL,
               fts INTEGER NOT NULL)
             """;
-        yield return $"INSERT OR IGNORE INTO meta(k, min_ts, max_ts, count, fts) VALUES (0, NULL, NULL, 0, {(options.FullText ? 1 : 0)})";
+        yield return $"INSERT OR IGNORE INTO meta(k, min_ts, max_ts, count, fts) VALUES (0, NULL, NULL, 0, {(int)options.FullText})";
         yield return $"PRAGMA user_version = {Version}";
     }
+}
+
+/// <summary>
+/// A <c>message</c> that occurs in <c>event.original</c> is stored as an integer: its UTF-16 offset and length there.
+/// </summary>
+internal static class MessageReference
+{
+    public static long Encode(int offset, int length) => ((long)offset << 32) | (uint)length;
+
+    public static string Decode(string original, long reference) =>
+        original.Substring((int)(reference >> 32), (int)(reference & 0xFFFFFFFF));
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 
+using Microsoft.Data.Sqlite;
+
 using Yagura.Core.Events;
 using Yagura.Core.Search;
 
@@ -21,13 +23,20 @@ internal sealed class SqlFilter
     private static readonly TimeSpan UnzonedSlack = TimeSpan.FromDays(1);
     private static readonly TimeSpan NowSlack = TimeSpan.FromHours(1);
 
-    private readonly bool _fullText;
-    private readonly DateTimeOffset _now;
+    private const int MaxLiteralRanges = 64;
 
-    public SqlFilter(bool fullText, DateTimeOffset now)
+    private readonly FullTextIndex _fullText;
+    private readonly DateTimeOffset _now;
+    private readonly SqliteConnection? _connection;
+
+    /// <param name="fullText">The partition's free-text index.</param>
+    /// <param name="now">The time relative bounds (<c>now-15m</c>) are read against.</param>
+    /// <param name="connection">The partition's connection: the Bloom filters are consulted while translating.</param>
+    public SqlFilter(FullTextIndex fullText, DateTimeOffset now, SqliteConnection? connection = null)
     {
         _fullText = fullText;
         _now = now;
+        _connection = connection;
     }
 
     public List<object> Parameters { get; } = [];
@@ -124,8 +133,13 @@ internal sealed class SqlFilter
         var name = Schema.Columns[column].Column;
         if (term.HasWildcard)
         {
+            // LIKE folds ASCII only; a non-ASCII value (more bytes than characters) may still match a pattern under
+            // another case-insensitive comparison (Kelvin sign and k, for one), so it stays a candidate.
             var pattern = Param(LikePattern(term.Value.ToUpperInvariant()));
-            return new Sql($"({name} LIKE {pattern} ESCAPE '\\' OR {name} = {Schema.Other})", null);
+            return new Sql(
+                $"({name} LIKE {pattern} ESCAPE '\\' OR {name} = {Schema.Other}"
+                    + $" OR (typeof({name}) = 'text' AND length(CAST({name} AS BLOB)) <> length({name})))",
+                null);
         }
 
         // Stored text is ASCII as is or upper-cased invariantly, so NOCASE against the upper-cased value is
@@ -141,7 +155,14 @@ internal sealed class SqlFilter
                 null);
         }
 
-        return new Sql($"{name} IN ({text}, {Schema.Other})", $"NOT coalesce({name} = {text}, 0)");
+        // Non-numeric: only text can match, and the blocks' filters hold every text (list elements too) of the column.
+        var matches = $"{name} IN ({text}, {Schema.Other})";
+        if (_fullText == FullTextIndex.BlockBloom && _connection is not null)
+        {
+            matches = All([BloomRanges([TokenBloom.HashColumnValue(column, term.Value.ToUpperInvariant())]), matches]);
+        }
+
+        return new Sql(matches, $"NOT coalesce({name} = {text}, 0)");
     }
 
     private Sql Exists(string field)
@@ -321,9 +342,85 @@ internal sealed class SqlFilter
     /// wildcards other than a trailing <c>*</c>, characters whose tokenisation or case folding might differ).
     /// Phrases become an AND of their tokens: a superset that also works with <c>detail=none</c>.
     /// </summary>
-    private string? FullText(string text, bool hasWildcard)
+    private string? FullText(string text, bool hasWildcard) => _fullText switch
     {
-        if (!_fullText || TextTokens.NeedsSubstringMatch(text))
+        FullTextIndex.Fts5 => Fts5(text, hasWildcard),
+        FullTextIndex.BlockBloom when _connection is not null => Bloom(text, hasWildcard),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Narrows a free-text term to the id ranges of the blocks whose Bloom filter may hold all its tokens (a phrase
+    /// needs all of its tokens in the same event, so in the same block). Prefix and other wildcard terms and
+    /// substring scripts are not narrowed.
+    /// </summary>
+    private string? Bloom(string text, bool hasWildcard)
+    {
+        if (hasWildcard || TextTokens.NeedsSubstringMatch(text))
+        {
+            return null;
+        }
+
+        var tokens = TextTokens.Split(text);
+        if (tokens.Count == 0)
+        {
+            return null;
+        }
+
+        return BloomRanges(TokenBloom.Keys(tokens));
+    }
+
+    /// <summary>The id ranges of the blocks whose filter may hold all the keys; null when not worth narrowing.</summary>
+    private string? BloomRanges(List<ulong> keys)
+    {
+        var hashes = new byte[keys.Count * 8];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(hashes.AsSpan(i * 8), keys[i]);
+        }
+
+        using var command = _connection!.CreateCommand();
+        command.CommandText = "SELECT id_min, id_max, yg_bloom(bloom, $h) FROM blocks ORDER BY id_min";
+        command.Parameters.AddWithValue("$h", hashes);
+        var ranges = new List<(long Min, long Max)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (!reader.GetBoolean(2))
+                {
+                    continue;
+                }
+
+                var (min, max) = (reader.GetInt64(0), reader.GetInt64(1));
+                if (ranges.Count > 0 && min <= ranges[^1].Max + 1)
+                {
+                    ranges[^1] = (ranges[^1].Min, Math.Max(ranges[^1].Max, max));
+                }
+                else
+                {
+                    ranges.Add((min, max));
+                }
+            }
+        }
+
+        if (ranges.Count == 0)
+        {
+            return "0";
+        }
+
+        if (ranges.Count > MaxLiteralRanges)
+        {
+            // Many scattered blocks: a common word, where narrowing would not pay for itself.
+            return null;
+        }
+
+        return "(" + string.Join(" OR ", ranges.Select(r => $"id BETWEEN {Param(r.Min)} AND {Param(r.Max)}")) + ")";
+    }
+
+    private string? Fts5(string text, bool hasWildcard)
+    {
+        if (TextTokens.NeedsSubstringMatch(text))
         {
             return null;
         }
