@@ -42,7 +42,8 @@ public sealed class IngestEngine : IAsyncDisposable
     {
         var tenants = SqliteTenantDirectory.Open(data.Root, time);
         await tenants.EnsureDefaultTenantAsync(cancellationToken);
-        var store = SqliteEventStore.Open(data.Root, SqliteEventStoreOptions.Default, time);
+        // One shard: measured faster end to end on two cores, where parsing needs the other one (docs/benchmarks.md).
+        var store = SqliteEventStore.Open(data.Root, SqliteEventStoreOptions.Default with { Shards = 1 }, time);
         var spool = MessageSpool.Open(new SpoolOptions { Directory = data.SpoolDirectory }, time);
         return new IngestEngine(data, tenants, store, spool, logger);
     }
