@@ -61,15 +61,21 @@ internal static class IngestCommand
 
             var progress = new IngestProgress();
             var run = Stopwatch.StartNew();
-            var reading = ReadAsync(input, engine.Spool, tenantId, formatName, parse.GetValue(maxMessage), progress, cancellationToken);
+            async Task ReadAndStoreAsync()
+            {
+                await ReadAsync(input, engine.Spool, tenantId, formatName, parse.GetValue(maxMessage), progress, cancellationToken);
+                await engine.DrainAsync(cancellationToken);
+            }
+
+            var work = ReadAndStoreAsync();
             if (!Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive)
             {
                 await AnsiConsole.Live(new Text("")).StartAsync(async live =>
                 {
-                    while (!reading.IsCompleted)
+                    while (!work.IsCompleted)
                     {
                         live.UpdateTarget(new Markup(progress.Describe(engine, run.Elapsed)));
-                        await Task.WhenAny(reading, Task.Delay(250, cancellationToken));
+                        await Task.WhenAny(work, Task.Delay(250, cancellationToken));
                     }
 
                     live.UpdateTarget(new Markup(progress.Describe(engine, run.Elapsed)));
@@ -78,14 +84,13 @@ internal static class IngestCommand
 
             try
             {
-                await reading;
+                await work;
             }
             catch (InvalidDataException ex)
             {
                 return CommonOptions.Fail($"{path}: not valid gzip: {ex.Message}");
             }
 
-            await engine.DrainAsync(cancellationToken);
             var seconds = Math.Max(run.Elapsed.TotalSeconds, 1e-6);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"ingested {progress.Messages:N0} messages ({progress.Bytes / 1048576.0:F1} MiB) in {seconds:F1} s ({progress.Messages / seconds:N0}/s) into tenant {tenantId}: {engine.Pipeline.ParseErrors:N0} with parse errors, {progress.Truncated:N0} truncated"));
@@ -213,7 +218,7 @@ internal static class IngestCommand
         {
             var seconds = Math.Max(elapsed.TotalSeconds, 1e-6);
             return string.Create(CultureInfo.InvariantCulture,
-                $"[bold]read[/] {Messages:N0}  [bold]stored[/] {engine.Pipeline.Processed:N0}  [bold]rate[/] {Messages / seconds:N0}/s  [bold]errors[/] {engine.Pipeline.ParseErrors:N0}  [bold]truncated[/] {Truncated:N0}");
+                $"[bold]read[/] {Messages:N0}  [bold]stored[/] {engine.Pipeline.Processed:N0}  [bold]rate[/] {engine.Pipeline.Processed / seconds:N0}/s  [bold]errors[/] {engine.Pipeline.ParseErrors:N0}  [bold]truncated[/] {Truncated:N0}");
         }
     }
 }
