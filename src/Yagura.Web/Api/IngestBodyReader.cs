@@ -74,22 +74,13 @@ internal static class IngestBodyReader
         }
 
         var items = new List<IngestItem>();
-        var line = 0;
-        var position = 0;
-        while (position < span.Length)
+        foreach (var (line, text) in Lines(body))
         {
-            var end = span[position..].IndexOf((byte)'\n');
-            var lineEnd = end < 0 ? span.Length : position + end;
-            line++;
-            var text = body[position..lineEnd];
-            position = lineEnd + 1;
             var trimmed = Trim(text);
-            if (trimmed.IsEmpty)
+            if (!trimmed.IsEmpty)
             {
-                continue;
+                items.Add(new IngestItem(line, trimmed, ValidateObject(trimmed.Span)));
             }
-
-            items.Add(new IngestItem(line, trimmed, ValidateObject(trimmed.Span)));
         }
 
         return items;
@@ -99,21 +90,9 @@ internal static class IngestBodyReader
     public static List<IngestItem> SplitLines(ReadOnlyMemory<byte> body)
     {
         var items = new List<IngestItem>();
-        var span = body.Span;
-        var line = 0;
-        var position = 0;
-        while (position < span.Length)
+        foreach (var (line, raw) in Lines(body))
         {
-            var end = span[position..].IndexOf((byte)'\n');
-            var lineEnd = end < 0 ? span.Length : position + end;
-            line++;
-            var text = body[position..lineEnd];
-            if (!text.IsEmpty && text.Span[^1] == (byte)'\r')
-            {
-                text = text[..^1];
-            }
-
-            position = lineEnd + 1;
+            var text = !raw.IsEmpty && raw.Span[^1] == (byte)'\r' ? raw[..^1] : raw;
             if (!text.IsEmpty)
             {
                 items.Add(new IngestItem(line, text, null));
@@ -121,6 +100,20 @@ internal static class IngestBodyReader
         }
 
         return items;
+    }
+
+    /// <summary>The LF-separated lines of a body with their 1-based numbers.</summary>
+    private static IEnumerable<(int Line, ReadOnlyMemory<byte> Text)> Lines(ReadOnlyMemory<byte> body)
+    {
+        var line = 0;
+        var position = 0;
+        while (position < body.Length)
+        {
+            var end = body.Span[position..].IndexOf((byte)'\n');
+            var lineEnd = end < 0 ? body.Length : position + end;
+            yield return (++line, body[position..lineEnd]);
+            position = lineEnd + 1;
+        }
     }
 
     private static List<IngestItem> SplitArray(ReadOnlyMemory<byte> body)
