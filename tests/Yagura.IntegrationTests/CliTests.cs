@@ -96,6 +96,8 @@ public sealed class CliTests
             http: 127.0.0.1:9000
             syslog_tcp: 1514
             max_message_bytes: 8192
+            full_text_index: fts5
+            column_indexes: true
             listener_tenants: { udp: acme }
             sources:
               - cidr: 192.0.2.0/24
@@ -112,6 +114,8 @@ public sealed class CliTests
         Assert.Equal("127.0.0.1:9100", settings.Http);
         Assert.Equal(3514, settings.SyslogTcpPort);
         Assert.Equal(8192, settings.MaxMessageBytes);
+        Assert.Equal(Yagura.Storage.Sqlite.FullTextIndex.Fts5, settings.StoreOptions.FullText);
+        Assert.True(settings.StoreOptions.ColumnIndexes);
         Assert.Equal("acme", settings.ListenerTenant("udp"));
         Assert.Equal("branch", Assert.Single(settings.Sources).TenantId);
     }

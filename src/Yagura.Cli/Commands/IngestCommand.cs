@@ -43,7 +43,7 @@ internal static class IngestCommand
             }
 
             using var _ = directory;
-            await using var engine = await IngestEngine.StartAsync(directory, TimeProvider.System, NullLogger.Instance, cancellationToken);
+            await using var engine = await IngestEngine.StartAsync(directory, IngestStoreDefaults.Options, TimeProvider.System, NullLogger.Instance, cancellationToken);
             if (await engine.Tenants.GetTenantAsync(tenantId, cancellationToken) is null)
             {
                 return CommonOptions.Fail($"unknown tenant '{tenantId}' (create it with 'yagura tenant create --id {tenantId} --name NAME')");

@@ -3,6 +3,7 @@ using System.Net;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Yagura.Ingest.Routing;
+using Yagura.Storage.Sqlite;
 
 namespace Yagura.Cli.Configuration;
 
@@ -108,7 +109,7 @@ public static class SettingsLoader
 
     /// <summary>The scalar settings, by their file key; the environment variable is YAGURA_ + the key upper-cased.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["data", "http", "syslog_udp", "syslog_tcp", "syslog_tls", "syslog_bind", "tls_cert", "tls_key", "max_message_bytes", "max_body_bytes", "retention_check_minutes"];
+        ["data", "http", "syslog_udp", "syslog_tcp", "syslog_tls", "syslog_bind", "tls_cert", "tls_key", "max_message_bytes", "max_body_bytes", "retention_check_minutes", "full_text_index", "column_indexes"];
 
     private static bool TryApply(ServeSettings settings, string key, string value)
     {
@@ -125,6 +126,18 @@ public static class SettingsLoader
             case "max_message_bytes": settings.MaxMessageBytes = Int(value); break;
             case "max_body_bytes": settings.MaxBodyBytes = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
             case "retention_check_minutes": settings.RetentionInterval = TimeSpan.FromMinutes(Int(value)); break;
+            case "full_text_index":
+                settings.FullText = value switch
+                {
+                    "bloom" => FullTextIndex.BlockBloom,
+                    "fts5" => FullTextIndex.Fts5,
+                    "none" => FullTextIndex.None,
+                    _ => throw new FormatException($"'{value}' is not bloom, fts5 or none"),
+                };
+                break;
+            case "column_indexes":
+                settings.ColumnIndexes = bool.TryParse(value, out var on) ? on : throw new FormatException($"'{value}' is not true or false");
+                break;
             default: return false;
         }
 

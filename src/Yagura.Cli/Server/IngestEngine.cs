@@ -38,12 +38,11 @@ public sealed class IngestEngine : IAsyncDisposable
 
     public EventPipeline Pipeline { get; }
 
-    public static async Task<IngestEngine> StartAsync(DataDirectory data, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<IngestEngine> StartAsync(DataDirectory data, SqliteEventStoreOptions storeOptions, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         var tenants = SqliteTenantDirectory.Open(data.Root, time);
         await tenants.EnsureDefaultTenantAsync(cancellationToken);
-        // One shard: measured faster end to end on two cores, where parsing needs the other one (docs/benchmarks.md).
-        var store = SqliteEventStore.Open(data.Root, SqliteEventStoreOptions.Default with { Shards = 1 }, time);
+        var store = SqliteEventStore.Open(data.Root, storeOptions, time);
         var spool = MessageSpool.Open(new SpoolOptions { Directory = data.SpoolDirectory }, time);
         return new IngestEngine(data, tenants, store, spool, logger);
     }
@@ -66,4 +65,11 @@ public sealed class IngestEngine : IAsyncDisposable
         await Store.DisposeAsync();
         _stop.Dispose();
     }
+}
+
+/// <summary>The event store settings ingest uses unless configured otherwise.</summary>
+public static class IngestStoreDefaults
+{
+    /// <summary>One shard: measured faster end to end on two cores, where parsing needs the other one (docs/benchmarks.md).</summary>
+    public static SqliteEventStoreOptions Options { get; } = SqliteEventStoreOptions.Default with { Shards = 1 };
 }

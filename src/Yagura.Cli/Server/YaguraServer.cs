@@ -57,7 +57,7 @@ public sealed class YaguraServer : IAsyncDisposable
         IngestEngine engine;
         try
         {
-            engine = await IngestEngine.StartAsync(data, time, logger, cancellationToken);
+            engine = await IngestEngine.StartAsync(data, settings.StoreOptions, time, logger, cancellationToken);
         }
         catch
         {
