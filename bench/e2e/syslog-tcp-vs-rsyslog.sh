@@ -17,7 +17,6 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 export DEBIAN_FRONTEND=noninteractive
 command -v rsyslogd >/dev/null || { apt-get update -qq; apt-get install -y -qq rsyslog >/dev/null; }
 command -v curl >/dev/null || { apt-get update -qq; apt-get install -y -qq curl >/dev/null; }
-command -v jq >/dev/null || { apt-get update -qq; apt-get install -y -qq jq >/dev/null; }
 # loggen ships in syslog-ng-core, which conflicts with rsyslog: unpack it without installing.
 if [[ ! -x /tmp/sng/usr/bin/loggen ]]; then
   (cd /tmp && rm -f syslog-ng-core_*.deb && apt-get download syslog-ng-core >/dev/null 2>&1 || { apt-get update -qq && apt-get download syslog-ng-core >/dev/null; }; dpkg -x syslog-ng-core_*.deb /tmp/sng)
@@ -46,7 +45,8 @@ CONF
   until (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do sleep 0.05; done
   local t0; t0=$(now)
   $LOGGEN --inet --stream -P --size 300 --rate 10000000 --number "$N" 127.0.0.1 $port >/dev/null 2>&1
-  until (( $(lines "$dir/out.log") >= N )); do sleep 0.01; done
+  # Poll the size (cheap) and count lines only once it can hold them all: a wc -l every 10 ms would slow rsyslog.
+  until [[ -f $dir/out.log ]] && (( $(stat -c %s "$dir/out.log") >= N * 300 )) && (( $(lines "$dir/out.log") >= N )); do sleep 0.01; done
   local t1; t1=$(now)
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "$N / ($t1 - $t0)" | bc -l
@@ -60,16 +60,18 @@ yagura_round() {
   until curl -fs "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.05; done
   local t0; t0=$(now)
   $LOGGEN --inet --stream -P --size 300 --rate 10000000 --number "$N" 127.0.0.1 $port >/dev/null 2>&1 & local sender=$!
-  local ta="" ts="" h
+  local ta="" ts="" h received stored
   while [[ -z $ts ]]; do
     h=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http/healthz")
-    if [[ -z $ta ]] && (( $(jq .received <<<"$h") >= N )); then ta=$(now); fi
-    if (( $(jq .stored <<<"$h") >= N )); then ts=$(now); [[ -n $ta ]] || ta=$ts; fi
+    [[ $h =~ \"received\":([0-9]+) ]] && received=${BASH_REMATCH[1]}
+    [[ $h =~ \"stored\":([0-9]+) ]] && stored=${BASH_REMATCH[1]}
+    if [[ -z $ta ]] && (( received >= N )); then ta=$(now); fi
+    if (( stored >= N )); then ts=$(now); [[ -n $ta ]] || ta=$ts; fi
     sleep 0.01
   done
   wait "$sender"
   local count
-  count=$("$YAGURA" search --data "$dir" --json '* | stats count()' 2>/dev/null | jq '.["count()"]' || echo "?")
+  count=$("$YAGURA" search --data "$dir" --json '| stats count()' 2>/dev/null | grep -o '[0-9]*' || echo "?")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "$(echo "$N / ($ta - $t0)" | bc -l) $(echo "$N / ($ts - $t0)" | bc -l) $count"
 }
