@@ -177,7 +177,7 @@ public static class ApiEndpoints
         }
         catch (QuerySyntaxException ex)
         {
-            return ApiErrors.Problem(StatusCodes.Status400BadRequest, ex.Message, new { position = ex.Position });
+            return ApiErrors.Problem(StatusCodes.Status400BadRequest, ex.Message, ex.Position);
         }
 
         var executor = new SearchExecutor(store, time);

@@ -37,17 +37,15 @@ internal static class TokenAuth
 
 internal static class ApiErrors
 {
-    public static IResult Problem(int status, string message, object? extra = null) =>
-        Results.Json(extra is null ? new Dictionary<string, object?> { ["error"] = message } : Merge(message, extra), statusCode: status);
-
-    private static Dictionary<string, object?> Merge(string message, object extra)
+    /// <summary>A JSON error <c>{"error": message}</c>, with the 0-based <c>position</c> of a query syntax error when given.</summary>
+    public static IResult Problem(int status, string message, int? position = null)
     {
-        var result = new Dictionary<string, object?> { ["error"] = message };
-        foreach (var property in extra.GetType().GetProperties())
+        var body = new Dictionary<string, object> { ["error"] = message };
+        if (position is { } p)
         {
-            result[property.Name] = property.GetValue(extra);
+            body["position"] = p;
         }
 
-        return result;
+        return Results.Json(body, statusCode: status);
     }
 }
