@@ -9,4 +9,10 @@ if (args is ["--parse-cpu-time"])
     return;
 }
 
+if (args is ["--store-write-profile", ..])
+{
+    await StoreWriteProfile.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300_000).ConfigureAwait(false);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
