@@ -30,10 +30,7 @@ internal sealed class PartitionWriter : IDisposable
     private readonly FullTextIndex _fullText;
     private readonly sqlite3_stmt? _insertBlock;
     private readonly int _blockSize;
-    private readonly HashSet<ulong> _blockHashes = [];
-    private readonly ArrayBufferWriter<byte> _json = new(4096);
-    private readonly Utf8JsonWriter _jsonWriter;
-    private readonly object?[] _columnValues = new object?[Schema.Columns.Length];
+    private readonly List<PreparedBlock> _prepared = [];
     private byte[] _scratch = new byte[8192];
 
     private PartitionWriter(string path, SqliteEventStoreOptions options)
@@ -88,8 +85,6 @@ internal sealed class PartitionWriter : IDisposable
             _db.Dispose();
             throw;
         }
-
-        _jsonWriter = FieldsJson.CreateWriter(_json);
     }
 
     public string Path { get; }
@@ -106,6 +101,7 @@ internal sealed class PartitionWriter : IDisposable
     public long Write(List<EventRecord> events)
     {
         ObjectDisposedException.ThrowIf(Closed, this);
+        var blocks = PrepareBlocks(events);
         Step(_begin);
         try
         {
@@ -127,7 +123,7 @@ internal sealed class PartitionWriter : IDisposable
             long added = replay ? WriteOneByOne(events) : WriteFresh(events);
             if (_insertBlock is not null && added > 0)
             {
-                WriteBlooms(events);
+                WriteBlooms(events, blocks);
             }
 
             raw.sqlite3_bind_int64(_updateMeta, 1, minTs);
@@ -153,6 +149,49 @@ internal sealed class PartitionWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// The CPU-only work of a write, in parallel over blocks of events: a block per Bloom block (so each filter is
+    /// built by one thread from exactly the events it covers), or of 256 events without Bloom filters.
+    /// </summary>
+    private int PrepareBlocks(List<EventRecord> events)
+    {
+        var bloom = _insertBlock is not null;
+        var size = bloom ? _blockSize : 256;
+        var count = (events.Count + size - 1) / size;
+        while (_prepared.Count < count)
+        {
+            _prepared.Add(new PreparedBlock());
+        }
+
+        if (count == 1)
+        {
+            _prepared[0].Prepare(events, 0, events.Count, bloom);
+            return count;
+        }
+
+        try
+        {
+            Parallel.For(0, count, b =>
+            {
+                var start = b * size;
+                _prepared[b].Prepare(events, start, Math.Min(size, events.Count - start), bloom);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // The same exception the serial path would have thrown.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        return count;
+    }
+
+    private void BindEvent(sqlite3_stmt stmt, int offset, int index)
+    {
+        var size = _insertBlock is not null ? _blockSize : 256;
+        _prepared[index / size].Bind(stmt, offset, index % size);
+    }
+
     private long WriteFresh(List<EventRecord> events)
     {
         var i = 0;
@@ -161,7 +200,7 @@ internal sealed class PartitionWriter : IDisposable
         {
             for (var r = 0; r < perStatement; r++)
             {
-                BindEvent(_insertMany, r * Schema.InsertColumns.Length, events[i + r]);
+                BindEvent(_insertMany, r * Schema.InsertColumns.Length, i + r);
             }
 
             Step(_insertMany);
@@ -178,7 +217,7 @@ internal sealed class PartitionWriter : IDisposable
 
         for (; i < events.Count; i++)
         {
-            BindEvent(_insertOne, 0, events[i]);
+            BindEvent(_insertOne, 0, i);
             Step(_insertOne);
             if (_ftsOne is not null)
             {
@@ -193,9 +232,10 @@ internal sealed class PartitionWriter : IDisposable
     private long WriteOneByOne(List<EventRecord> events)
     {
         long added = 0;
-        foreach (var e in events)
+        for (var i = 0; i < events.Count; i++)
         {
-            BindEvent(_insertOne, 0, e);
+            var e = events[i];
+            BindEvent(_insertOne, 0, i);
             Step(_insertOne);
             if (raw.sqlite3_changes(_db) == 0)
             {
@@ -217,120 +257,16 @@ internal sealed class PartitionWriter : IDisposable
     /// Adds the Bloom filters of the events' tokens, a block per <see cref="_blockSize"/> events. On a replay this
     /// covers events already stored too: harmless, a filter only has to include what its id range holds.
     /// </summary>
-    private void WriteBlooms(List<EventRecord> events)
+    private void WriteBlooms(List<EventRecord> events, int blocks)
     {
-        for (var start = 0; start < events.Count; start += _blockSize)
+        for (var b = 0; b < blocks; b++)
         {
-            var end = Math.Min(start + _blockSize, events.Count);
-            _blockHashes.Clear();
-            for (var i = start; i < end; i++)
-            {
-                var e = events[i];
-                TokenBloom.AddTokens(e.Original, _blockHashes);
-                if (e.Message is { Length: > 0 } message && !ContainsAsWords(e.Original, message))
-                {
-                    TokenBloom.AddTokens(message, _blockHashes);
-                }
-
-                foreach (var (name, value) in e.Fields)
-                {
-                    var column = Schema.ColumnIndex(name);
-                    if (column >= 0)
-                    {
-                        TokenBloom.AddColumnValue(column, value, _blockHashes);
-                    }
-                }
-            }
-
-            raw.sqlite3_bind_int64(_insertBlock, 1, events[start].Id);
-            raw.sqlite3_bind_int64(_insertBlock, 2, events[end - 1].Id);
-            raw.sqlite3_bind_blob(_insertBlock, 3, TokenBloom.Build(_blockHashes));
+            var block = _prepared[b];
+            raw.sqlite3_bind_int64(_insertBlock, 1, events[block.Start].Id);
+            raw.sqlite3_bind_int64(_insertBlock, 2, events[block.Start + block.Count - 1].Id);
+            raw.sqlite3_bind_blob(_insertBlock, 3, block.Bloom);
             Step(_insertBlock!);
         }
-    }
-
-    private void BindEvent(sqlite3_stmt stmt, int offset, EventRecord e)
-    {
-        var p = offset + 1;
-        raw.sqlite3_bind_int64(stmt, p++, e.Id);
-        raw.sqlite3_bind_int64(stmt, p++, e.Timestamp.UtcTicks);
-        raw.sqlite3_bind_int64(stmt, p++, e.Received.UtcTicks);
-
-        Array.Clear(_columnValues);
-        var needsJson = false;
-        foreach (var (name, value) in e.Fields)
-        {
-            var column = Schema.ColumnIndex(name);
-            if (column < 0)
-            {
-                needsJson = true;
-                continue;
-            }
-
-            _columnValues[column] = value ?? ColumnOther.Instance;
-            needsJson |= value is not (long or int) && !(value is string s && Ascii.IsValid(s));
-        }
-
-        for (var c = 0; c < _columnValues.Length; c++)
-        {
-            switch (_columnValues[c])
-            {
-                case null:
-                    raw.sqlite3_bind_null(stmt, p++);
-                    break;
-                case string s:
-                    // Non-ASCII is folded here because NOCASE only folds ASCII; the original stays in the JSON.
-                    BindText(stmt, p++, Ascii.IsValid(s) ? s : s.ToUpperInvariant());
-                    break;
-                case long l:
-                    raw.sqlite3_bind_int64(stmt, p++, l);
-                    break;
-                case int n:
-                    raw.sqlite3_bind_int64(stmt, p++, n);
-                    break;
-                default:
-                    raw.sqlite3_bind_blob(stmt, p++, [0]);
-                    break;
-            }
-        }
-
-        // Most messages are a part of the raw event: store where, not the text again (a quarter of a row).
-        var at = e.Message is { Length: > 0 } m ? e.Original.IndexOf(m, StringComparison.Ordinal) : -1;
-        if (at >= 0)
-        {
-            raw.sqlite3_bind_int64(stmt, p++, MessageReference.Encode(at, e.Message!.Length));
-        }
-        else
-        {
-            BindText(stmt, p++, e.Message);
-        }
-
-        BindText(stmt, p++, e.Original);
-        BindText(stmt, p++, e.ErrorMessage);
-
-        if (!needsJson)
-        {
-            raw.sqlite3_bind_null(stmt, p);
-            return;
-        }
-
-        _json.ResetWrittenCount();
-        _jsonWriter.Reset(_json);
-        _jsonWriter.WriteStartObject();
-        foreach (var (name, value) in e.Fields)
-        {
-            if (Schema.ColumnIndex(name) >= 0 && (value is long or int || (value is string s && Ascii.IsValid(s))))
-            {
-                continue;
-            }
-
-            _jsonWriter.WritePropertyName(name);
-            FieldsJson.WriteValue(_jsonWriter, value);
-        }
-
-        _jsonWriter.WriteEndObject();
-        _jsonWriter.Flush();
-        raw.sqlite3_bind_text(stmt, p, _json.WrittenSpan);
     }
 
     private void BindFts(sqlite3_stmt stmt, int offset, EventRecord e)
@@ -449,7 +385,11 @@ internal sealed class PartitionWriter : IDisposable
         }
 
         Closed = true;
-        _jsonWriter.Dispose();
+        foreach (var block in _prepared)
+        {
+            block.Dispose();
+        }
+
         foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _insertBlock, _anyInRange, _updateMeta, _begin, _commit, _rollback })
         {
             stmt?.Dispose();
@@ -457,10 +397,5 @@ internal sealed class PartitionWriter : IDisposable
 
         raw.sqlite3_close_v2(_db);
         _db.Dispose();
-    }
-
-    private sealed class ColumnOther
-    {
-        public static readonly ColumnOther Instance = new();
     }
 }
