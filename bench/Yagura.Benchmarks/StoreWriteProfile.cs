@@ -19,7 +19,7 @@ internal static class StoreWriteProfile
 {
     private const int BatchSize = 8192;
 
-    public static async Task RunAsync(int count)
+    public static async Task RunAsync(int count, int rounds, bool parts)
     {
         var events = Parse(count);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -31,13 +31,14 @@ internal static class StoreWriteProfile
 
         var batches = events.Chunk(BatchSize).ToList();
 
-        for (var round = 0; round < 3; round++)
+        for (var round = 0; round < rounds; round++)
         {
             var directory = Path.Combine(Path.GetTempPath(), "yagura-profile-" + Guid.NewGuid().ToString("N"));
             try
             {
                 await using var store = SqliteEventStore.Open(directory, SqliteEventStoreOptions.Default with { Shards = 1 }, TimeProvider.System);
                 var gcBefore = GC.CollectionCount(0);
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 foreach (var batch in batches)
@@ -46,9 +47,10 @@ internal static class StoreWriteProfile
                 }
 
                 sw.Stop();
+                allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
                 var cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / events.Count;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"WriteAsync: {sw.Elapsed.TotalMicroseconds / events.Count:F2} µs/event wall, {cpuUs:F2} µs/event CPU, {events.Count / sw.Elapsed.TotalSeconds:N0} events/s, gen0 GCs {GC.CollectionCount(0) - gcBefore}"));
+                    $"WriteAsync: {sw.Elapsed.TotalMicroseconds / events.Count:F2} µs/event wall, {cpuUs:F2} µs/event CPU, {events.Count / sw.Elapsed.TotalSeconds:N0} events/s, gen0 GCs {GC.CollectionCount(0) - gcBefore}, {allocated / (double)events.Count:F0} bytes allocated/event"));
             }
             finally
             {
@@ -56,8 +58,13 @@ internal static class StoreWriteProfile
             }
         }
 
+        if (!parts)
+        {
+            return;
+        }
+
         // The CPU-only parts alone, single-threaded.
-        var hashes = new HashSet<ulong>();
+        var hashes = new KeySet();
         for (var round = 0; round < 2; round++)
         {
             var sw = Stopwatch.StartNew();
@@ -123,8 +130,16 @@ internal static class StoreWriteProfile
             }
 
             var utf8 = sw.Elapsed.TotalMicroseconds / events.Count;
+            sw.Restart();
+            using var block = new PreparedBlock();
+            for (var i = 0; i < events.Count; i += 256)
+            {
+                block.Prepare(events, i, Math.Min(256, events.Count - i), bloom: true);
+            }
+
+            var prepare = sw.Elapsed.TotalMicroseconds / events.Count;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"CPU parts (µs/event): tokens(original) {tokens:F2}, ContainsAsWords {words:F2} ({contained} contained), column hashes {columns:F2}, all-fields JSON {json:F2}, UTF-8 original {utf8:F2}"));
+                $"CPU parts (µs/event): tokens(original) {tokens:F2}, ContainsAsWords {words:F2} ({contained} contained), column hashes {columns:F2}, all-fields JSON {json:F2}, UTF-8 original {utf8:F2}; whole prepare, one thread {prepare:F2}"));
         }
     }
 

@@ -20,11 +20,34 @@ public sealed class TokenBloomTests
             }
 
             var text = new string(chars);
-            var actual = new HashSet<ulong>();
+            var actual = new KeySet();
             TokenBloom.AddTokens(text, actual);
 
             var expected = TokenBloom.Keys(TextTokens.Split(text)).ToHashSet();
-            Assert.True(expected.SetEquals(actual), $"tokens of '{text}' differ");
+            Assert.True(expected.SetEquals(actual.Items.ToArray()), $"tokens of '{text}' differ");
+            Assert.Equal(expected.Count, actual.Count);
+        }
+    }
+
+    [Fact]
+    public void KeySetAdd_KeysWithRepeatsAndZero_HoldsEachDistinctKeyOnce()
+    {
+        var random = new Random(5);
+        var set = new KeySet();
+        for (var round = 0; round < 3; round++)
+        {
+            set.Clear();
+            var expected = new HashSet<ulong>();
+            for (var i = 0; i < 20_000; i++)
+            {
+                // Few distinct high halves force collisions and long probe runs; 0 is a valid key.
+                var key = i % 97 == 0 ? 0UL : ((ulong)random.Next(8) << 32) | (uint)random.Next(6000);
+                set.Add(key);
+                expected.Add(key);
+            }
+
+            Assert.Equal(expected.Count, set.Count);
+            Assert.True(expected.SetEquals(set.Items.ToArray()));
         }
     }
 

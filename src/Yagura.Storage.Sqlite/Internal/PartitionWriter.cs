@@ -47,6 +47,13 @@ internal sealed class PartitionWriter : IDisposable
             Exec("PRAGMA synchronous = NORMAL");
             Exec($"PRAGMA cache_size = -{options.CacheSizeKiB}");
             Exec("PRAGMA temp_store = MEMORY");
+            if (Environment.GetEnvironmentVariable("YAGURA_EXP_PRAGMAS") is { Length: > 0 } experiment)
+            {
+                foreach (var pragma in experiment.Split(';'))
+                {
+                    Exec("PRAGMA " + pragma);
+                }
+            }
             Exec("BEGIN IMMEDIATE");
             foreach (var statement in Schema.CreateStatements(options))
             {

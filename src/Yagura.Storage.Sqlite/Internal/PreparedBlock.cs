@@ -19,7 +19,7 @@ internal sealed class PreparedBlock : IDisposable
 
     private readonly ArrayBufferWriter<byte> _bytes = new(64 * 1024);
     private readonly Utf8JsonWriter _jsonWriter;
-    private readonly HashSet<ulong> _hashes = [];
+    private readonly KeySet _hashes = new();
     private readonly object?[] _columnValues = new object?[Schema.Columns.Length];
     private readonly int[] _fieldColumns = new int[64];
     private Parameter[] _parameters = new Parameter[256 * ParametersPerRow];
@@ -53,7 +53,7 @@ internal sealed class PreparedBlock : IDisposable
 
         if (bloom)
         {
-            Bloom = TokenBloom.Build(_hashes);
+            Bloom = TokenBloom.Build(_hashes.Items);
         }
     }
 

@@ -39,11 +39,17 @@ internal static class TokenBloom
     }
 
     /// <summary>Adds the keys of a promoted column's value (each element of a list).</summary>
-    public static void AddColumnValue(int column, object? value, HashSet<ulong> hashes)
+    public static void AddColumnValue(int column, object? value, KeySet hashes)
     {
         switch (value)
         {
             case null:
+                break;
+            case string s when s.Length <= 256:
+                // Upper-cased on the stack: the same characters as ToUpperInvariant, without a string per value.
+                Span<char> upper = stackalloc char[256];
+                var length = s.AsSpan().ToUpperInvariant(upper);
+                hashes.Add(HashColumnValue(column, upper[..length]));
                 break;
             case string s:
                 hashes.Add(HashColumnValue(column, s.ToUpperInvariant()));
@@ -98,7 +104,7 @@ internal static class TokenBloom
 
     /// <summary>Adds the key of every token of <paramref name="text"/>, and of every pair of adjacent tokens, to <paramref name="hashes"/>.</summary>
     /// <remarks>Vectorised skips over ASCII runs; non-ASCII characters take the <see cref="TextTokens"/> path.</remarks>
-    public static void AddTokens(ReadOnlySpan<char> text, HashSet<ulong> hashes)
+    public static void AddTokens(ReadOnlySpan<char> text, KeySet hashes)
     {
         var i = 0;
         var previous = 0UL;
@@ -198,9 +204,12 @@ internal static class TokenBloom
     }
 
     /// <summary>Builds the filter of a set of token hashes.</summary>
-    public static byte[] Build(HashSet<ulong> hashes)
+    public static byte[] Build(HashSet<ulong> hashes) => Build(hashes.ToArray().AsSpan());
+
+    /// <summary>Builds the filter of distinct token hashes.</summary>
+    public static byte[] Build(ReadOnlySpan<ulong> hashes)
     {
-        var bits = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, hashes.Count * 10));
+        var bits = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, hashes.Length * 10));
         var filter = new byte[bits / 8];
         var mask = (uint)(bits - 1);
         foreach (var h in hashes)
