@@ -30,6 +30,7 @@ internal static class StoreWriteProfile
         }
 
         var batches = events.Chunk(BatchSize).ToList();
+        using var sampler = Environment.GetEnvironmentVariable("YAGURA_PROFILE_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
 
         for (var round = 0; round < rounds; round++)
         {
@@ -37,6 +38,7 @@ internal static class StoreWriteProfile
             try
             {
                 await using var store = SqliteEventStore.Open(directory, SqliteEventStoreOptions.Default with { Shards = 1 }, TimeProvider.System);
+                sampler?.Enabled = round == rounds - 1;
                 var gcBefore = GC.CollectionCount(0);
                 var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -55,6 +57,15 @@ internal static class StoreWriteProfile
             finally
             {
                 Directory.Delete(directory, recursive: true);
+            }
+        }
+
+        if (sampler is not null)
+        {
+            sampler.Enabled = false;
+            foreach (var (type, samples) in sampler.Samples.OrderByDescending(p => p.Value).Take(15))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  allocation samples {samples,5} {type}"));
             }
         }
 

@@ -30,12 +30,14 @@ internal sealed class PartitionWriter : IDisposable
     private readonly FullTextIndex _fullText;
     private readonly sqlite3_stmt? _insertBlock;
     private readonly int _blockSize;
+    private readonly PreparedBlockPool _pool;
     private readonly List<PreparedBlock> _prepared = [];
     private byte[] _scratch = new byte[8192];
 
-    private PartitionWriter(string path, SqliteEventStoreOptions options)
+    private PartitionWriter(string path, SqliteEventStoreOptions options, PreparedBlockPool pool)
     {
         Path = path;
+        _pool = pool;
         _rowsPerStatement = Math.Max(1, options.RowsPerStatement);
         _blockSize = Math.Max(1, options.BloomBlockSize);
         Check(raw.sqlite3_open_v2(path, out _db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE | raw.SQLITE_OPEN_NOMUTEX, null), null);
@@ -102,13 +104,29 @@ internal sealed class PartitionWriter : IDisposable
 
     public bool Closed { get; private set; }
 
-    public static PartitionWriter Open(string path, SqliteEventStoreOptions options) => new(path, options);
+    public static PartitionWriter Open(string path, SqliteEventStoreOptions options, PreparedBlockPool pool) => new(path, options, pool);
 
     /// <summary>Writes events (all of this partition, sorted by id, distinct) in one transaction; returns rows added.</summary>
     public long Write(List<EventRecord> events)
     {
         ObjectDisposedException.ThrowIf(Closed, this);
-        var blocks = PrepareBlocks(events);
+        try
+        {
+            return Write(events, PrepareBlocks(events));
+        }
+        finally
+        {
+            foreach (var block in _prepared)
+            {
+                _pool.Return(block);
+            }
+
+            _prepared.Clear();
+        }
+    }
+
+    private long Write(List<EventRecord> events, int blocks)
+    {
         Step(_begin);
         try
         {
@@ -167,7 +185,7 @@ internal sealed class PartitionWriter : IDisposable
         var count = (events.Count + size - 1) / size;
         while (_prepared.Count < count)
         {
-            _prepared.Add(new PreparedBlock());
+            _prepared.Add(_pool.Rent());
         }
 
         if (count == 1)
@@ -392,11 +410,6 @@ internal sealed class PartitionWriter : IDisposable
         }
 
         Closed = true;
-        foreach (var block in _prepared)
-        {
-            block.Dispose();
-        }
-
         foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _insertBlock, _anyInRange, _updateMeta, _begin, _commit, _rollback })
         {
             stmt?.Dispose();

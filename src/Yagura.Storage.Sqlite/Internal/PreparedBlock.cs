@@ -21,7 +21,8 @@ internal sealed class PreparedBlock : IDisposable
     private readonly Utf8JsonWriter _jsonWriter;
     private readonly KeySet _hashes = new();
     private readonly object?[] _columnValues = new object?[Schema.Columns.Length];
-    private readonly int[] _fieldColumns = new int[64];
+    private KeyValuePair<string, object?>[] _fields = new KeyValuePair<string, object?>[32];
+    private int[] _fieldColumns = new int[32];
     private Parameter[] _parameters = new Parameter[256 * ParametersPerRow];
 
     public PreparedBlock() => _jsonWriter = FieldsJson.CreateWriter(_bytes);
@@ -30,6 +31,9 @@ internal sealed class PreparedBlock : IDisposable
     public int Start { get; private set; }
 
     public int Count { get; private set; }
+
+    /// <summary>Bytes of buffers kept between uses.</summary>
+    public long RetainedBytes => _bytes.Capacity + ((long)_parameters.Length * 16);
 
     /// <summary>The block's Bloom filter, when asked for.</summary>
     public byte[]? Bloom { get; private set; }
@@ -55,6 +59,9 @@ internal sealed class PreparedBlock : IDisposable
         {
             Bloom = TokenBloom.Build(_hashes.Items);
         }
+
+        // Let the batch's values go once prepared; the encoded bytes are all the insert needs.
+        Array.Clear(_fields);
     }
 
     /// <summary>Binds row <paramref name="row"/> of the block to the parameters from <paramref name="offset"/> + 1.</summary>
@@ -95,16 +102,11 @@ internal sealed class PreparedBlock : IDisposable
 
         Array.Clear(_columnValues);
         var needsJson = false;
-        var fieldCount = 0;
-        foreach (var (name, value) in e.Fields)
+        var fieldCount = CollectFields(e.Fields);
+        for (var f = 0; f < fieldCount; f++)
         {
-            var column = Schema.ColumnIndex(name);
-            if (fieldCount < _fieldColumns.Length)
-            {
-                _fieldColumns[fieldCount] = column;
-            }
-
-            fieldCount++;
+            var value = _fields[f].Value;
+            var column = _fieldColumns[f] = Schema.ColumnIndex(_fields[f].Key);
             if (column < 0)
             {
                 needsJson = true;
@@ -139,7 +141,7 @@ internal sealed class PreparedBlock : IDisposable
         row[p++] = at >= 0 ? Parameter.Integer(MessageReference.Encode(at, e.Message!.Length)) : Text(e.Message);
         row[p++] = Text(e.Original);
         row[p++] = Text(e.ErrorMessage);
-        row[p] = needsJson ? Json(e.Fields, fieldCount) : default;
+        row[p] = needsJson ? Json(fieldCount) : default;
 
         if (bloom)
         {
@@ -164,16 +166,49 @@ internal sealed class PreparedBlock : IDisposable
         return new Parameter(ParameterKind.Text, start, n);
     }
 
-    private Parameter Json(IReadOnlyDictionary<string, object?> fields, int fieldCount)
+    /// <summary>Copies the fields into <see cref="_fields"/>: one enumeration, without boxing a dictionary's enumerator.</summary>
+    private int CollectFields(IReadOnlyDictionary<string, object?> fields)
+    {
+        if (_fields.Length < fields.Count)
+        {
+            _fields = new KeyValuePair<string, object?>[fields.Count * 2];
+            _fieldColumns = new int[fields.Count * 2];
+        }
+
+        var n = 0;
+        if (fields is Dictionary<string, object?> dictionary)
+        {
+            foreach (var field in dictionary)
+            {
+                _fields[n++] = field;
+            }
+        }
+        else
+        {
+            foreach (var field in fields)
+            {
+                if (n == _fields.Length)
+                {
+                    Array.Resize(ref _fields, n * 2);
+                    Array.Resize(ref _fieldColumns, n * 2);
+                }
+
+                _fields[n++] = field;
+            }
+        }
+
+        return n;
+    }
+
+    private Parameter Json(int fieldCount)
     {
         var start = _bytes.WrittenCount;
         _jsonWriter.Reset(_bytes);
         _jsonWriter.WriteStartObject();
-        var f = 0;
-        foreach (var (name, value) in fields)
+        for (var f = 0; f < fieldCount; f++)
         {
-            var column = f < _fieldColumns.Length && f < fieldCount ? _fieldColumns[f] : Schema.ColumnIndex(name);
-            f++;
+            var (name, value) = _fields[f];
+            var column = _fieldColumns[f];
             if (column >= 0 && (value is long or int || (value is string s && Ascii.IsValid(s))))
             {
                 continue;
