@@ -25,6 +25,7 @@ public sealed class SqliteEventStore : IEventStore
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, PartitionWriter> _writers = new(StringComparer.Ordinal);
     private readonly PreparedBlockPool _blockPool = new();
+    private readonly PrepareWorkers _prepareWorkers = new();
     private long _rowsFetched;
     private bool _disposed;
 
@@ -153,7 +154,7 @@ public sealed class SqliteEventStore : IEventStore
             var writer = _writers.GetOrAdd(path, static (p, self) =>
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(p)!);
-                return PartitionWriter.Open(p, self._options, self._blockPool);
+                return PartitionWriter.Open(p, self._options, self._blockPool, self._prepareWorkers);
             }, this);
             lock (writer.Gate)
             {
@@ -417,6 +418,7 @@ public sealed class SqliteEventStore : IEventStore
             CloseWriter(path);
         }
 
+        _prepareWorkers.Dispose();
         _blockPool.Dispose();
 
         return ValueTask.CompletedTask;

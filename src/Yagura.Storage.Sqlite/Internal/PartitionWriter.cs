@@ -31,13 +31,18 @@ internal sealed class PartitionWriter : IDisposable
     private readonly sqlite3_stmt? _insertBlock;
     private readonly int _blockSize;
     private readonly PreparedBlockPool _pool;
+    private readonly PrepareWorkers _workers;
     private readonly List<PreparedBlock> _prepared = [];
+    private PrepareJob? _job;
+    private PreparedBlock? _rowBlock;
+    private int _rowBlockIndex = -1;
     private byte[] _scratch = new byte[8192];
 
-    private PartitionWriter(string path, SqliteEventStoreOptions options, PreparedBlockPool pool)
+    private PartitionWriter(string path, SqliteEventStoreOptions options, PreparedBlockPool pool, PrepareWorkers workers)
     {
         Path = path;
         _pool = pool;
+        _workers = workers;
         _rowsPerStatement = Math.Max(1, options.RowsPerStatement);
         _blockSize = Math.Max(1, options.BloomBlockSize);
         Check(raw.sqlite3_open_v2(path, out _db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE | raw.SQLITE_OPEN_NOMUTEX, null), null);
@@ -104,18 +109,24 @@ internal sealed class PartitionWriter : IDisposable
 
     public bool Closed { get; private set; }
 
-    public static PartitionWriter Open(string path, SqliteEventStoreOptions options, PreparedBlockPool pool) => new(path, options, pool);
+    public static PartitionWriter Open(string path, SqliteEventStoreOptions options, PreparedBlockPool pool, PrepareWorkers workers) =>
+        new(path, options, pool, workers);
 
     /// <summary>Writes events (all of this partition, sorted by id, distinct) in one transaction; returns rows added.</summary>
     public long Write(List<EventRecord> events)
     {
         ObjectDisposedException.ThrowIf(Closed, this);
+        _job = StartPreparing(events);
         try
         {
-            return Write(events, PrepareBlocks(events));
+            return WriteTransaction(events);
         }
         finally
         {
+            _job.Drain();
+            _job = null;
+            _rowBlock = null;
+            _rowBlockIndex = -1;
             foreach (var block in _prepared)
             {
                 _pool.Return(block);
@@ -125,7 +136,7 @@ internal sealed class PartitionWriter : IDisposable
         }
     }
 
-    private long Write(List<EventRecord> events, int blocks)
+    private long WriteTransaction(List<EventRecord> events)
     {
         Step(_begin);
         try
@@ -148,7 +159,7 @@ internal sealed class PartitionWriter : IDisposable
             long added = replay ? WriteOneByOne(events) : WriteFresh(events);
             if (_insertBlock is not null && added > 0)
             {
-                WriteBlooms(events, blocks);
+                WriteBlooms(events);
             }
 
             raw.sqlite3_bind_int64(_updateMeta, 1, minTs);
@@ -175,10 +186,11 @@ internal sealed class PartitionWriter : IDisposable
     }
 
     /// <summary>
-    /// The CPU-only work of a write, in parallel over blocks of events: a block per Bloom block (so each filter is
-    /// built by one thread from exactly the events it covers), or of 256 events without Bloom filters.
+    /// Starts the CPU-only work of a write (encoding rows, JSON, Bloom filters) on the store's helper threads, a block
+    /// at a time: a block per Bloom block (so each filter is built by one thread from exactly the events it covers),
+    /// or of 256 events without Bloom filters. The transaction inserts each block as soon as it is ready.
     /// </summary>
-    private int PrepareBlocks(List<EventRecord> events)
+    private PrepareJob StartPreparing(List<EventRecord> events)
     {
         var bloom = _insertBlock is not null;
         var size = bloom ? _blockSize : 256;
@@ -188,33 +200,25 @@ internal sealed class PartitionWriter : IDisposable
             _prepared.Add(_pool.Rent());
         }
 
-        if (count == 1)
+        var job = new PrepareJob(events, _prepared, size, bloom);
+        if (count > 1)
         {
-            _prepared[0].Prepare(events, 0, events.Count, bloom);
-            return count;
+            _workers.Post(job);
         }
 
-        try
-        {
-            Parallel.For(0, count, b =>
-            {
-                var start = b * size;
-                _prepared[b].Prepare(events, start, Math.Min(size, events.Count - start), bloom);
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            // The same exception the serial path would have thrown.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
-
-        return count;
+        return job;
     }
 
     private void BindEvent(sqlite3_stmt stmt, int offset, int index)
     {
-        var size = _insertBlock is not null ? _blockSize : 256;
-        _prepared[index / size].Bind(stmt, offset, index % size);
+        var blockIndex = index / _job!.BlockSize;
+        if (blockIndex != _rowBlockIndex)
+        {
+            _rowBlock = _job.Get(blockIndex);
+            _rowBlockIndex = blockIndex;
+        }
+
+        _rowBlock!.Bind(stmt, offset, index - (blockIndex * _job.BlockSize));
     }
 
     private long WriteFresh(List<EventRecord> events)
@@ -282,11 +286,11 @@ internal sealed class PartitionWriter : IDisposable
     /// Adds the Bloom filters of the events' tokens, a block per <see cref="_blockSize"/> events. On a replay this
     /// covers events already stored too: harmless, a filter only has to include what its id range holds.
     /// </summary>
-    private void WriteBlooms(List<EventRecord> events, int blocks)
+    private void WriteBlooms(List<EventRecord> events)
     {
-        for (var b = 0; b < blocks; b++)
+        for (var b = 0; b < _job!.Count; b++)
         {
-            var block = _prepared[b];
+            var block = _job.Get(b);
             raw.sqlite3_bind_int64(_insertBlock, 1, events[block.Start].Id);
             raw.sqlite3_bind_int64(_insertBlock, 2, events[block.Start + block.Count - 1].Id);
             raw.sqlite3_bind_blob(_insertBlock, 3, block.Bloom);
