@@ -56,6 +56,54 @@ public sealed class WriteEquivalenceTests(Xunit.Abstractions.ITestOutputHelper o
 
     private static readonly string[] UserNames = ["alice", "BOB"];
 
+    [Fact]
+    public async Task Write_ManyBatchesBackToBack_StoresEveryEventAsWritten()
+    {
+        // Blocks are prepared on helper threads that may still look at one batch while the next starts.
+        using var dir = new TempDirectory();
+        var options = new SqliteEventStoreOptions { Shards = 2, BloomBlockSize = 8, RowsPerStatement = 4 };
+        var random = new Random(11);
+        var written = new List<EventRecord>();
+        await using (var store = SqliteEventStore.Open(dir.Path, options, new ManualTime(Day0.AddDays(3))))
+        {
+            var nextId = 1L;
+            for (var batch = 0; batch < 150; batch++)
+            {
+                var size = random.Next(1, 200);
+                var events = Realistic(size, nextId, batch % 3 == 0 ? "beta" : "acme", Day0.AddHours(1).AddSeconds(batch), seed: batch);
+                nextId += size;
+                written.AddRange(events);
+                await store.WriteAsync(events);
+            }
+
+            var stored = new Dictionary<long, EventRecord>();
+            await foreach (var e in store.ScanAsync(new EventScan(TenantScope.AllTenants, null, null, QueryNode.All)))
+            {
+                stored.Add(e.Id, e);
+            }
+
+            Assert.Equal(written.Count, stored.Count);
+            foreach (var e in written)
+            {
+                var s = stored[e.Id];
+                Assert.Equal(e.Original, s.Original);
+                Assert.Equal(e.Message, s.Message);
+                Assert.Equal(e.TenantId, s.TenantId);
+                Assert.Equal(e.Fields[FieldNames.SourcePort], s.Fields[FieldNames.SourcePort]);
+                Assert.Equal(e.Fields[FieldNames.HostName], s.Fields[FieldNames.HostName]);
+            }
+
+            var ip = (string)written[^7].Fields[FieldNames.SourceIp]!;
+            var hits = new List<long>();
+            await foreach (var e in store.ScanAsync(new EventScan(TenantScope.AllTenants, null, null, new FreeTextNode(ip, false, false))))
+            {
+                hits.Add(e.Id);
+            }
+
+            Assert.Contains(written[^7].Id, hits);
+        }
+    }
+
     /// <summary>
     /// Several tenants and days, duplicate ids inside a batch, a replay overlapping stored ids, messages inside and
     /// outside event.original, non-ASCII column values and every kind of field value.

@@ -13,7 +13,7 @@ namespace Yagura.Storage.Sqlite.Internal;
 internal sealed class PrepareJob
 {
     private readonly List<EventRecord> _events;
-    private readonly List<PreparedBlock> _blocks;
+    private readonly PreparedBlock[] _blocks;
     private readonly int _size;
     private readonly bool _bloom;
     private readonly bool[] _ready;
@@ -24,14 +24,15 @@ internal sealed class PrepareJob
     public PrepareJob(List<EventRecord> events, List<PreparedBlock> blocks, int size, bool bloom)
     {
         _events = events;
-        _blocks = blocks;
+        // A copy: a helper may look at a finished job after the writer reused its list for the next one.
+        _blocks = [.. blocks];
         _size = size;
         _bloom = bloom;
-        _ready = new bool[blocks.Count];
-        _errors = new Exception?[blocks.Count];
+        _ready = new bool[_blocks.Length];
+        _errors = new Exception?[_blocks.Length];
     }
 
-    public int Count => _blocks.Count;
+    public int Count => _blocks.Length;
 
     /// <summary>Events per block (the last may have fewer).</summary>
     public int BlockSize => _size;
@@ -116,17 +117,23 @@ internal sealed class PrepareJob
 }
 
 /// <summary>
-/// The store's helper threads for <see cref="PrepareJob"/>s: dedicated threads rather than the thread pool, whose
-/// workers are busy parsing and writing during ingest and would be injected only after a starvation delay.
+/// The store's helper threads for <see cref="PrepareJob"/>s and WAL checkpoints: dedicated threads rather than the
+/// thread pool, whose workers are busy parsing and writing during ingest and would be injected only after a
+/// starvation delay.
 /// </summary>
 internal sealed class PrepareWorkers : IDisposable
 {
-    private readonly BlockingCollection<PrepareJob> _jobs = [];
+    private readonly BlockingCollection<Action> _jobs = [];
     private readonly int _threadCount = Math.Clamp(Environment.ProcessorCount - 1, 1, 4);
     private readonly List<Thread> _threads = [];
 
     /// <summary>Offers a job to every helper thread; the writer does whatever they do not get to.</summary>
-    public void Post(PrepareJob job)
+    public void Post(PrepareJob job) => Post(job.Help, _threadCount);
+
+    /// <summary>Runs <paramref name="work"/> on a helper thread; false when the store is being disposed.</summary>
+    public bool Post(Action work) => Post(work, 1);
+
+    private bool Post(Action work, int copies)
     {
         lock (_threads)
         {
@@ -140,22 +147,25 @@ internal sealed class PrepareWorkers : IDisposable
 
         try
         {
-            for (var i = 0; i < _threadCount; i++)
+            for (var i = 0; i < copies; i++)
             {
-                _jobs.Add(job);
+                _jobs.Add(work);
             }
+
+            return true;
         }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
-            // The store is being disposed: the writer prepares the blocks itself.
+            // The store is being disposed: the writer does the work itself.
+            return false;
         }
     }
 
     private void Run()
     {
-        foreach (var job in _jobs.GetConsumingEnumerable())
+        foreach (var work in _jobs.GetConsumingEnumerable())
         {
-            job.Help();
+            work();
         }
     }
 
