@@ -33,12 +33,6 @@ internal sealed class PartitionWriter : IDisposable
     private readonly PreparedBlockPool _pool;
     private readonly PrepareWorkers _workers;
     private readonly List<PreparedBlock> _prepared = [];
-    private readonly sqlite3 _checkpointDb;
-    private readonly object _checkpointGate = new();
-    private readonly Action _checkpoint;
-    private long _bytesSinceCheckpoint;
-    private int _checkpointQueued;
-    private bool _checkpointClosed;
     private PrepareJob? _job;
     private PreparedBlock? _rowBlock;
     private int _rowBlockIndex = -1;
@@ -60,10 +54,6 @@ internal sealed class PartitionWriter : IDisposable
             Exec("PRAGMA synchronous = NORMAL");
             Exec($"PRAGMA cache_size = -{options.CacheSizeKiB}");
             Exec("PRAGMA temp_store = MEMORY");
-
-            // Checkpoints run on a helper thread (see RequestCheckpoint); the writer checkpoints itself only when
-            // they fall behind by this much.
-            Exec($"PRAGMA wal_autocheckpoint = {WriterAutoCheckpointPages}");
             Exec("BEGIN IMMEDIATE");
             foreach (var statement in Schema.CreateStatements(options))
             {
@@ -96,23 +86,13 @@ internal sealed class PartitionWriter : IDisposable
             _begin = Prepare("BEGIN IMMEDIATE");
             _commit = Prepare("COMMIT");
             _rollback = Prepare("ROLLBACK");
-            Check(raw.sqlite3_open_v2(path, out _checkpointDb, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null), null);
-            raw.sqlite3_busy_timeout(_checkpointDb, 10_000);
         }
         catch
         {
-            _checkpointDb?.Dispose();
             _db.Dispose();
             throw;
         }
-
-        _checkpoint = Checkpoint;
     }
-
-    // About 500 pages of 8 KiB: SQLite's default automatic checkpoint is at 1,000 pages.
-    private const long CheckpointBytes = 4L * 1024 * 1024;
-
-    private const int WriterAutoCheckpointPages = 4000;
 
     public string Path { get; }
 
@@ -180,7 +160,6 @@ internal sealed class PartitionWriter : IDisposable
             raw.sqlite3_bind_int64(_updateMeta, 3, added);
             Step(_updateMeta);
             Step(_commit);
-            RequestCheckpoint();
             return added;
         }
         catch
@@ -233,43 +212,6 @@ internal sealed class PartitionWriter : IDisposable
         }
 
         _rowBlock!.Bind(stmt, offset, index - (blockIndex * _job.BlockSize));
-    }
-
-    /// <summary>
-    /// Copies committed WAL frames into the database file on a helper thread once about
-    /// <see cref="CheckpointBytes"/> were written, instead of SQLite's automatic checkpoint inside the writer's
-    /// commit: a third of the writer thread's time went there. A passive checkpoint never blocks the writer.
-    /// </summary>
-    private void RequestCheckpoint()
-    {
-        for (var b = 0; b < _job!.Count; b++)
-        {
-            _bytesSinceCheckpoint += _prepared[b].EncodedBytes;
-        }
-
-        if (_bytesSinceCheckpoint < CheckpointBytes || Interlocked.Exchange(ref _checkpointQueued, 1) != 0)
-        {
-            return;
-        }
-
-        _bytesSinceCheckpoint = 0;
-        if (!_workers.Post(_checkpoint))
-        {
-            Volatile.Write(ref _checkpointQueued, 0);
-        }
-    }
-
-    private void Checkpoint()
-    {
-        Volatile.Write(ref _checkpointQueued, 0);
-        lock (_checkpointGate)
-        {
-            if (!_checkpointClosed)
-            {
-                // Failures (busy, I/O) are left to the next request, or to the writer's own automatic checkpoint.
-                raw.sqlite3_wal_checkpoint_v2(_checkpointDb, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
-            }
-        }
     }
 
     private long WriteFresh(List<EventRecord> events)
@@ -465,13 +407,6 @@ internal sealed class PartitionWriter : IDisposable
         }
 
         Closed = true;
-        lock (_checkpointGate)
-        {
-            _checkpointClosed = true;
-            raw.sqlite3_close_v2(_checkpointDb);
-            _checkpointDb.Dispose();
-        }
-
         foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _insertBlock, _anyInRange, _updateMeta, _begin, _commit, _rollback })
         {
             stmt?.Dispose();

@@ -117,23 +117,17 @@ internal sealed class PrepareJob
 }
 
 /// <summary>
-/// The store's helper threads for <see cref="PrepareJob"/>s and WAL checkpoints: dedicated threads rather than the
-/// thread pool, whose workers are busy parsing and writing during ingest and would be injected only after a
-/// starvation delay.
+/// The store's helper threads for <see cref="PrepareJob"/>s: dedicated threads rather than the thread pool, whose
+/// workers are busy parsing and writing during ingest and would be injected only after a starvation delay.
 /// </summary>
 internal sealed class PrepareWorkers : IDisposable
 {
-    private readonly BlockingCollection<Action> _jobs = [];
+    private readonly BlockingCollection<PrepareJob> _jobs = [];
     private readonly int _threadCount = Math.Clamp(Environment.ProcessorCount - 1, 1, 4);
     private readonly List<Thread> _threads = [];
 
     /// <summary>Offers a job to every helper thread; the writer does whatever they do not get to.</summary>
-    public void Post(PrepareJob job) => Post(job.Help, _threadCount);
-
-    /// <summary>Runs <paramref name="work"/> on a helper thread; false when the store is being disposed.</summary>
-    public bool Post(Action work) => Post(work, 1);
-
-    private bool Post(Action work, int copies)
+    public void Post(PrepareJob job)
     {
         lock (_threads)
         {
@@ -147,25 +141,22 @@ internal sealed class PrepareWorkers : IDisposable
 
         try
         {
-            for (var i = 0; i < copies; i++)
+            for (var i = 0; i < _threadCount; i++)
             {
-                _jobs.Add(work);
+                _jobs.Add(job);
             }
-
-            return true;
         }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
-            // The store is being disposed: the writer does the work itself.
-            return false;
+            // The store is being disposed: the writer prepares the blocks itself.
         }
     }
 
     private void Run()
     {
-        foreach (var work in _jobs.GetConsumingEnumerable())
+        foreach (var job in _jobs.GetConsumingEnumerable())
         {
-            work();
+            job.Help();
         }
     }
 
