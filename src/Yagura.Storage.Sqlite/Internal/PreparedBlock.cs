@@ -23,6 +23,7 @@ internal sealed class PreparedBlock : IDisposable
     private readonly object?[] _columnValues = new object?[Schema.Columns.Length];
     private KeyValuePair<string, object?>[] _fields = new KeyValuePair<string, object?>[32];
     private int[] _fieldColumns = new int[32];
+    private readonly Dictionary<string, JsonEncodedText> _names = new(ReferenceEqualityComparer.Instance);
     private Parameter[] _parameters = new Parameter[256 * ParametersPerRow];
 
     public PreparedBlock() => _jsonWriter = FieldsJson.CreateWriter(_bytes);
@@ -214,13 +215,32 @@ internal sealed class PreparedBlock : IDisposable
                 continue;
             }
 
-            _jsonWriter.WritePropertyName(name);
+            _jsonWriter.WritePropertyName(EncodedName(name));
             FieldsJson.WriteValue(_jsonWriter, value);
         }
 
         _jsonWriter.WriteEndObject();
         _jsonWriter.Flush();
         return new Parameter(ParameterKind.Text, start, _bytes.WrittenCount - start);
+    }
+
+    /// <summary>
+    /// A field name escaped once: parsers hand out the same name instances event after event, so a look-up by
+    /// reference is cheaper than escaping and transcoding the name again.
+    /// </summary>
+    private JsonEncodedText EncodedName(string name)
+    {
+        if (!_names.TryGetValue(name, out var encoded))
+        {
+            if (_names.Count >= 4096)
+            {
+                _names.Clear();
+            }
+
+            _names[name] = encoded = JsonEncodedText.Encode(name, FieldsJson.Encoder);
+        }
+
+        return encoded;
     }
 
     public void Dispose() => _jsonWriter.Dispose();

@@ -106,6 +106,12 @@ internal static class TokenBloom
     /// <remarks>Vectorised skips over ASCII runs; non-ASCII characters take the <see cref="TextTokens"/> path.</remarks>
     public static void AddTokens(ReadOnlySpan<char> text, KeySet hashes)
     {
+        if (System.Text.Ascii.IsValid(text))
+        {
+            AddAsciiTokens(text, hashes);
+            return;
+        }
+
         var i = 0;
         var previous = 0UL;
         var havePrevious = false;
@@ -147,6 +153,51 @@ internal static class TokenBloom
 
             var token = text[start..i];
             var hash = ascii ? HashAsciiLower(token) : HashLowered(token);
+            hashes.Add(hash);
+            if (havePrevious)
+            {
+                hashes.Add(Pair(previous, hash));
+            }
+
+            previous = hash;
+            havePrevious = true;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AddTokens"/> for ASCII text (nearly all logs) in one pass: tokens are short, so hashing each character
+    /// as it is scanned beats two vectorised searches per token and a second pass to hash it.
+    /// </summary>
+    private static void AddAsciiTokens(ReadOnlySpan<char> text, KeySet hashes)
+    {
+        var previous = 0UL;
+        var havePrevious = false;
+        var h = FnvOffset;
+        var inToken = false;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                h = (h ^ (c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c)) * FnvPrime;
+                inToken = true;
+                continue;
+            }
+
+            if (inToken)
+            {
+                AddToken(Finish(h), ref previous, ref havePrevious, hashes);
+                h = FnvOffset;
+                inToken = false;
+            }
+        }
+
+        if (inToken)
+        {
+            AddToken(Finish(h), ref previous, ref havePrevious, hashes);
+        }
+
+        static void AddToken(ulong hash, ref ulong previous, ref bool havePrevious, KeySet hashes)
+        {
             hashes.Add(hash);
             if (havePrevious)
             {
