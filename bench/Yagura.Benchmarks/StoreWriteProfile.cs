@@ -37,7 +37,7 @@ internal static class StoreWriteProfile
             var directory = Path.Combine(Path.GetTempPath(), "yagura-profile-" + Guid.NewGuid().ToString("N"));
             try
             {
-                await using var store = SqliteEventStore.Open(directory, SqliteEventStoreOptions.Default with { Shards = 1 }, TimeProvider.System);
+                await using var store = SqliteEventStore.Open(directory, Options(), TimeProvider.System);
                 sampler?.Enabled = round == rounds - 1;
                 var gcBefore = GC.CollectionCount(0);
                 var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -152,6 +152,23 @@ internal static class StoreWriteProfile
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"CPU parts (µs/event): tokens(original) {tokens:F2}, ContainsAsWords {words:F2} ({contained} contained), column hashes {columns:F2}, all-fields JSON {json:F2}, UTF-8 original {utf8:F2}; whole prepare, one thread {prepare:F2}"));
         }
+    }
+
+    /// <summary>The product's options (one shard); YAGURA_PROFILE_PAGE and YAGURA_PROFILE_ROWS try other page sizes and rows per INSERT.</summary>
+    private static SqliteEventStoreOptions Options()
+    {
+        var options = SqliteEventStoreOptions.Default with { Shards = 1 };
+        if (int.TryParse(Environment.GetEnvironmentVariable("YAGURA_PROFILE_PAGE"), CultureInfo.InvariantCulture, out var page))
+        {
+            options = options with { PageSize = page };
+        }
+
+        if (int.TryParse(Environment.GetEnvironmentVariable("YAGURA_PROFILE_ROWS"), CultureInfo.InvariantCulture, out var rows))
+        {
+            options = options with { RowsPerStatement = rows };
+        }
+
+        return options;
     }
 
     private static List<EventRecord> Parse(int count)
