@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -11,7 +12,8 @@ namespace Yagura.Storage.Sqlite.Internal;
 /// <summary>
 /// The CPU-only part of writing a run of consecutive events (one Bloom block): each row's parameters with its text
 /// already encoded as UTF-8 and its fields as JSON, and the block's Bloom filter. Blocks are independent of each
-/// other, so a batch's blocks are prepared in parallel; binding and stepping SQLite then stays serial and cheap.
+/// other, so a batch's blocks are prepared on several threads (<see cref="PrepareJob"/>); binding and stepping SQLite
+/// then stays serial and cheap.
 /// </summary>
 internal sealed class PreparedBlock : IDisposable
 {
@@ -21,9 +23,9 @@ internal sealed class PreparedBlock : IDisposable
     private readonly Utf8JsonWriter _jsonWriter;
     private readonly KeySet _hashes = new();
     private readonly object?[] _columnValues = new object?[Schema.Columns.Length];
+    private readonly Dictionary<string, JsonEncodedText> _names = new(ReferenceEqualityComparer.Instance);
     private KeyValuePair<string, object?>[] _fields = new KeyValuePair<string, object?>[32];
     private int[] _fieldColumns = new int[32];
-    private readonly Dictionary<string, JsonEncodedText> _names = new(ReferenceEqualityComparer.Instance);
     private Parameter[] _parameters = new Parameter[256 * ParametersPerRow];
 
     public PreparedBlock() => _jsonWriter = FieldsJson.CreateWriter(_bytes);
@@ -34,7 +36,7 @@ internal sealed class PreparedBlock : IDisposable
     public int Count { get; private set; }
 
     /// <summary>Bytes of buffers kept between uses.</summary>
-    public long RetainedBytes => _bytes.Capacity + ((long)_parameters.Length * 16);
+    public long RetainedBytes => _bytes.Capacity + ((long)_parameters.Length * Unsafe.SizeOf<Parameter>());
 
     /// <summary>The block's Bloom filter, when asked for.</summary>
     public byte[]? Bloom { get; private set; }
