@@ -3,9 +3,18 @@ using Yagura.Benchmarks;
 
 // Run with e.g. `dotnet run -c Release --project bench/Yagura.Benchmarks -- --filter *ParseBenchmarks* --job short`.
 // `--parse-cpu-time` prints parse cost in CPU time instead (see ParseCpuTime).
+// `--store-write-profile [events] [rounds]` times SqliteEventStore.WriteAsync on parsed events (see StoreWriteProfile).
 if (args is ["--parse-cpu-time"])
 {
     ParseCpuTime.Run();
+    return;
+}
+
+if (args is ["--store-write-profile", ..])
+{
+    var events = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300_000;
+    var rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    await StoreWriteProfile.RunAsync(events, rounds, parts: args.Length <= 2).ConfigureAwait(false);
     return;
 }
 

@@ -24,6 +24,8 @@ public sealed class SqliteEventStore : IEventStore
     private readonly SqliteEventStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, PartitionWriter> _writers = new(StringComparer.Ordinal);
+    private readonly PreparedBlockPool _blockPool = new();
+    private readonly PrepareWorkers _prepareWorkers = new();
     private long _rowsFetched;
     private bool _disposed;
 
@@ -71,16 +73,30 @@ public sealed class SqliteEventStore : IEventStore
         }
 
         var groups = new Dictionary<PartitionKey, List<EventRecord>>();
+        string? validTenant = null;
+        PartitionKey lastKey = default;
+        List<EventRecord>? last = null;
         foreach (var e in events)
         {
-            PartitionKey.ValidateTenant(e.TenantId);
-            var key = KeyOf(e);
-            if (!groups.TryGetValue(key, out var list))
+            // Batches are mostly one tenant and day: check and look up only when they change.
+            if (!ReferenceEquals(e.TenantId, validTenant))
             {
-                groups[key] = list = [];
+                PartitionKey.ValidateTenant(e.TenantId);
+                validTenant = e.TenantId;
             }
 
-            list.Add(e);
+            var key = KeyOf(e);
+            if (last is null || !key.Equals(lastKey))
+            {
+                if (!groups.TryGetValue(key, out last))
+                {
+                    groups[key] = last = new List<EventRecord>(groups.Count == 0 ? events.Count : 16);
+                }
+
+                lastKey = key;
+            }
+
+            last.Add(e);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -108,7 +124,12 @@ public sealed class SqliteEventStore : IEventStore
 
     private void WritePartition(PartitionKey key, List<EventRecord> events)
     {
-        events.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        if (!StrictlyIncreasing(events))
+        {
+            // Only when needed: the spool hands ids over in order, and sorting distinct ids cannot change their order.
+            events.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        }
+
         var distinct = events;
         for (var i = 1; i < events.Count; i++)
         {
@@ -133,7 +154,7 @@ public sealed class SqliteEventStore : IEventStore
             var writer = _writers.GetOrAdd(path, static (p, self) =>
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(p)!);
-                return PartitionWriter.Open(p, self._options);
+                return PartitionWriter.Open(p, self._options, self._blockPool, self._prepareWorkers);
             }, this);
             lock (writer.Gate)
             {
@@ -149,6 +170,19 @@ public sealed class SqliteEventStore : IEventStore
                 return;
             }
         }
+    }
+
+    private static bool StrictlyIncreasing(List<EventRecord> events)
+    {
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (events[i].Id <= events[i - 1].Id)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void CloseIdleWriters()
@@ -383,6 +417,9 @@ public sealed class SqliteEventStore : IEventStore
         {
             CloseWriter(path);
         }
+
+        _prepareWorkers.Dispose();
+        _blockPool.Dispose();
 
         return ValueTask.CompletedTask;
     }

@@ -59,7 +59,7 @@ public sealed class TokenizerThroughputTests(ITestOutputHelper output)
     public void AddTokens_RealisticEvents_ReportsNanosecondsPerEvent()
     {
         var events = TestEvents.Realistic(100_000, 1, "bench", TestEvents.Day0);
-        var hashes = new HashSet<ulong>();
+        var hashes = new Internal.KeySet();
         for (var round = 0; round < 3; round++)
         {
             var sw = Stopwatch.StartNew();

@@ -12,10 +12,12 @@ namespace Yagura.Storage.Sqlite.Internal;
 /// </summary>
 internal static class FieldsJson
 {
+    // Keep non-ASCII as UTF-8: smaller, and field names stay searchable with instr().
+    public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     private static readonly JsonWriterOptions WriterOptions = new()
     {
-        // Keep non-ASCII as UTF-8: smaller, and field names stay searchable with instr().
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = Encoder,
         SkipValidation = true,
     };
 

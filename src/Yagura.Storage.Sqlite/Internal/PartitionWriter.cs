@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Json;
 
 using SQLitePCL;
 
@@ -30,15 +28,19 @@ internal sealed class PartitionWriter : IDisposable
     private readonly FullTextIndex _fullText;
     private readonly sqlite3_stmt? _insertBlock;
     private readonly int _blockSize;
-    private readonly HashSet<ulong> _blockHashes = [];
-    private readonly ArrayBufferWriter<byte> _json = new(4096);
-    private readonly Utf8JsonWriter _jsonWriter;
-    private readonly object?[] _columnValues = new object?[Schema.Columns.Length];
+    private readonly PreparedBlockPool _pool;
+    private readonly PrepareWorkers _workers;
+    private readonly List<PreparedBlock> _prepared = [];
+    private PrepareJob? _job;
+    private PreparedBlock? _rowBlock;
+    private int _rowBlockIndex = -1;
     private byte[] _scratch = new byte[8192];
 
-    private PartitionWriter(string path, SqliteEventStoreOptions options)
+    private PartitionWriter(string path, SqliteEventStoreOptions options, PreparedBlockPool pool, PrepareWorkers workers)
     {
         Path = path;
+        _pool = pool;
+        _workers = workers;
         _rowsPerStatement = Math.Max(1, options.RowsPerStatement);
         _blockSize = Math.Max(1, options.BloomBlockSize);
         Check(raw.sqlite3_open_v2(path, out _db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE | raw.SQLITE_OPEN_NOMUTEX, null), null);
@@ -88,8 +90,6 @@ internal sealed class PartitionWriter : IDisposable
             _db.Dispose();
             throw;
         }
-
-        _jsonWriter = FieldsJson.CreateWriter(_json);
     }
 
     public string Path { get; }
@@ -100,12 +100,35 @@ internal sealed class PartitionWriter : IDisposable
 
     public bool Closed { get; private set; }
 
-    public static PartitionWriter Open(string path, SqliteEventStoreOptions options) => new(path, options);
+    public static PartitionWriter Open(string path, SqliteEventStoreOptions options, PreparedBlockPool pool, PrepareWorkers workers) =>
+        new(path, options, pool, workers);
 
     /// <summary>Writes events (all of this partition, sorted by id, distinct) in one transaction; returns rows added.</summary>
     public long Write(List<EventRecord> events)
     {
         ObjectDisposedException.ThrowIf(Closed, this);
+        _job = StartPreparing(events);
+        try
+        {
+            return WriteTransaction(events);
+        }
+        finally
+        {
+            _job.Drain();
+            _job = null;
+            _rowBlock = null;
+            _rowBlockIndex = -1;
+            foreach (var block in _prepared)
+            {
+                _pool.Return(block);
+            }
+
+            _prepared.Clear();
+        }
+    }
+
+    private long WriteTransaction(List<EventRecord> events)
+    {
         Step(_begin);
         try
         {
@@ -153,6 +176,42 @@ internal sealed class PartitionWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the CPU-only work of a write (encoding rows, JSON, Bloom filters) on the store's helper threads, a block
+    /// at a time: a block per Bloom block (so each filter is built by one thread from exactly the events it covers),
+    /// or of 256 events without Bloom filters. The transaction inserts each block as soon as it is ready.
+    /// </summary>
+    private PrepareJob StartPreparing(List<EventRecord> events)
+    {
+        var bloom = _insertBlock is not null;
+        var size = bloom ? _blockSize : 256;
+        var count = (events.Count + size - 1) / size;
+        while (_prepared.Count < count)
+        {
+            _prepared.Add(_pool.Rent());
+        }
+
+        var job = new PrepareJob(events, _prepared, size, bloom);
+        if (count > 1)
+        {
+            _workers.Post(job);
+        }
+
+        return job;
+    }
+
+    private void BindEvent(sqlite3_stmt stmt, int offset, int index)
+    {
+        var blockIndex = index / _job!.BlockSize;
+        if (blockIndex != _rowBlockIndex)
+        {
+            _rowBlock = _job.Get(blockIndex);
+            _rowBlockIndex = blockIndex;
+        }
+
+        _rowBlock!.Bind(stmt, offset, index - (blockIndex * _job.BlockSize));
+    }
+
     private long WriteFresh(List<EventRecord> events)
     {
         var i = 0;
@@ -161,7 +220,7 @@ internal sealed class PartitionWriter : IDisposable
         {
             for (var r = 0; r < perStatement; r++)
             {
-                BindEvent(_insertMany, r * Schema.InsertColumns.Length, events[i + r]);
+                BindEvent(_insertMany, r * Schema.InsertColumns.Length, i + r);
             }
 
             Step(_insertMany);
@@ -178,7 +237,7 @@ internal sealed class PartitionWriter : IDisposable
 
         for (; i < events.Count; i++)
         {
-            BindEvent(_insertOne, 0, events[i]);
+            BindEvent(_insertOne, 0, i);
             Step(_insertOne);
             if (_ftsOne is not null)
             {
@@ -193,9 +252,10 @@ internal sealed class PartitionWriter : IDisposable
     private long WriteOneByOne(List<EventRecord> events)
     {
         long added = 0;
-        foreach (var e in events)
+        for (var i = 0; i < events.Count; i++)
         {
-            BindEvent(_insertOne, 0, e);
+            var e = events[i];
+            BindEvent(_insertOne, 0, i);
             Step(_insertOne);
             if (raw.sqlite3_changes(_db) == 0)
             {
@@ -219,118 +279,14 @@ internal sealed class PartitionWriter : IDisposable
     /// </summary>
     private void WriteBlooms(List<EventRecord> events)
     {
-        for (var start = 0; start < events.Count; start += _blockSize)
+        for (var b = 0; b < _job!.Count; b++)
         {
-            var end = Math.Min(start + _blockSize, events.Count);
-            _blockHashes.Clear();
-            for (var i = start; i < end; i++)
-            {
-                var e = events[i];
-                TokenBloom.AddTokens(e.Original, _blockHashes);
-                if (e.Message is { Length: > 0 } message && !ContainsAsWords(e.Original, message))
-                {
-                    TokenBloom.AddTokens(message, _blockHashes);
-                }
-
-                foreach (var (name, value) in e.Fields)
-                {
-                    var column = Schema.ColumnIndex(name);
-                    if (column >= 0)
-                    {
-                        TokenBloom.AddColumnValue(column, value, _blockHashes);
-                    }
-                }
-            }
-
-            raw.sqlite3_bind_int64(_insertBlock, 1, events[start].Id);
-            raw.sqlite3_bind_int64(_insertBlock, 2, events[end - 1].Id);
-            raw.sqlite3_bind_blob(_insertBlock, 3, TokenBloom.Build(_blockHashes));
+            var block = _job.Get(b);
+            raw.sqlite3_bind_int64(_insertBlock, 1, events[block.Start].Id);
+            raw.sqlite3_bind_int64(_insertBlock, 2, events[block.Start + block.Count - 1].Id);
+            raw.sqlite3_bind_blob(_insertBlock, 3, block.Bloom);
             Step(_insertBlock!);
         }
-    }
-
-    private void BindEvent(sqlite3_stmt stmt, int offset, EventRecord e)
-    {
-        var p = offset + 1;
-        raw.sqlite3_bind_int64(stmt, p++, e.Id);
-        raw.sqlite3_bind_int64(stmt, p++, e.Timestamp.UtcTicks);
-        raw.sqlite3_bind_int64(stmt, p++, e.Received.UtcTicks);
-
-        Array.Clear(_columnValues);
-        var needsJson = false;
-        foreach (var (name, value) in e.Fields)
-        {
-            var column = Schema.ColumnIndex(name);
-            if (column < 0)
-            {
-                needsJson = true;
-                continue;
-            }
-
-            _columnValues[column] = value ?? ColumnOther.Instance;
-            needsJson |= value is not (long or int) && !(value is string s && Ascii.IsValid(s));
-        }
-
-        for (var c = 0; c < _columnValues.Length; c++)
-        {
-            switch (_columnValues[c])
-            {
-                case null:
-                    raw.sqlite3_bind_null(stmt, p++);
-                    break;
-                case string s:
-                    // Non-ASCII is folded here because NOCASE only folds ASCII; the original stays in the JSON.
-                    BindText(stmt, p++, Ascii.IsValid(s) ? s : s.ToUpperInvariant());
-                    break;
-                case long l:
-                    raw.sqlite3_bind_int64(stmt, p++, l);
-                    break;
-                case int n:
-                    raw.sqlite3_bind_int64(stmt, p++, n);
-                    break;
-                default:
-                    raw.sqlite3_bind_blob(stmt, p++, [0]);
-                    break;
-            }
-        }
-
-        // Most messages are a part of the raw event: store where, not the text again (a quarter of a row).
-        var at = e.Message is { Length: > 0 } m ? e.Original.IndexOf(m, StringComparison.Ordinal) : -1;
-        if (at >= 0)
-        {
-            raw.sqlite3_bind_int64(stmt, p++, MessageReference.Encode(at, e.Message!.Length));
-        }
-        else
-        {
-            BindText(stmt, p++, e.Message);
-        }
-
-        BindText(stmt, p++, e.Original);
-        BindText(stmt, p++, e.ErrorMessage);
-
-        if (!needsJson)
-        {
-            raw.sqlite3_bind_null(stmt, p);
-            return;
-        }
-
-        _json.ResetWrittenCount();
-        _jsonWriter.Reset(_json);
-        _jsonWriter.WriteStartObject();
-        foreach (var (name, value) in e.Fields)
-        {
-            if (Schema.ColumnIndex(name) >= 0 && (value is long or int || (value is string s && Ascii.IsValid(s))))
-            {
-                continue;
-            }
-
-            _jsonWriter.WritePropertyName(name);
-            FieldsJson.WriteValue(_jsonWriter, value);
-        }
-
-        _jsonWriter.WriteEndObject();
-        _jsonWriter.Flush();
-        raw.sqlite3_bind_text(stmt, p, _json.WrittenSpan);
     }
 
     private void BindFts(sqlite3_stmt stmt, int offset, EventRecord e)
@@ -449,7 +405,6 @@ internal sealed class PartitionWriter : IDisposable
         }
 
         Closed = true;
-        _jsonWriter.Dispose();
         foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _insertBlock, _anyInRange, _updateMeta, _begin, _commit, _rollback })
         {
             stmt?.Dispose();
@@ -457,10 +412,5 @@ internal sealed class PartitionWriter : IDisposable
 
         raw.sqlite3_close_v2(_db);
         _db.Dispose();
-    }
-
-    private sealed class ColumnOther
-    {
-        public static readonly ColumnOther Instance = new();
     }
 }

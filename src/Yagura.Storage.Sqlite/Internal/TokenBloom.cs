@@ -39,11 +39,17 @@ internal static class TokenBloom
     }
 
     /// <summary>Adds the keys of a promoted column's value (each element of a list).</summary>
-    public static void AddColumnValue(int column, object? value, HashSet<ulong> hashes)
+    public static void AddColumnValue(int column, object? value, KeySet hashes)
     {
         switch (value)
         {
             case null:
+                break;
+            case string s when s.Length <= 256:
+                // Upper-cased on the stack: the same characters as ToUpperInvariant, without a string per value.
+                Span<char> upper = stackalloc char[256];
+                var length = s.AsSpan().ToUpperInvariant(upper);
+                hashes.Add(HashColumnValue(column, upper[..length]));
                 break;
             case string s:
                 hashes.Add(HashColumnValue(column, s.ToUpperInvariant()));
@@ -98,8 +104,14 @@ internal static class TokenBloom
 
     /// <summary>Adds the key of every token of <paramref name="text"/>, and of every pair of adjacent tokens, to <paramref name="hashes"/>.</summary>
     /// <remarks>Vectorised skips over ASCII runs; non-ASCII characters take the <see cref="TextTokens"/> path.</remarks>
-    public static void AddTokens(ReadOnlySpan<char> text, HashSet<ulong> hashes)
+    public static void AddTokens(ReadOnlySpan<char> text, KeySet hashes)
     {
+        if (System.Text.Ascii.IsValid(text))
+        {
+            AddAsciiTokens(text, hashes);
+            return;
+        }
+
         var i = 0;
         var previous = 0UL;
         var havePrevious = false;
@@ -141,6 +153,51 @@ internal static class TokenBloom
 
             var token = text[start..i];
             var hash = ascii ? HashAsciiLower(token) : HashLowered(token);
+            hashes.Add(hash);
+            if (havePrevious)
+            {
+                hashes.Add(Pair(previous, hash));
+            }
+
+            previous = hash;
+            havePrevious = true;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AddTokens"/> for ASCII text (nearly all logs) in one pass: tokens are short, so hashing each character
+    /// as it is scanned beats two vectorised searches per token and a second pass to hash it.
+    /// </summary>
+    private static void AddAsciiTokens(ReadOnlySpan<char> text, KeySet hashes)
+    {
+        var previous = 0UL;
+        var havePrevious = false;
+        var h = FnvOffset;
+        var inToken = false;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                h = (h ^ (c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c)) * FnvPrime;
+                inToken = true;
+                continue;
+            }
+
+            if (inToken)
+            {
+                AddToken(Finish(h), ref previous, ref havePrevious, hashes);
+                h = FnvOffset;
+                inToken = false;
+            }
+        }
+
+        if (inToken)
+        {
+            AddToken(Finish(h), ref previous, ref havePrevious, hashes);
+        }
+
+        static void AddToken(ulong hash, ref ulong previous, ref bool havePrevious, KeySet hashes)
+        {
             hashes.Add(hash);
             if (havePrevious)
             {
@@ -198,9 +255,12 @@ internal static class TokenBloom
     }
 
     /// <summary>Builds the filter of a set of token hashes.</summary>
-    public static byte[] Build(HashSet<ulong> hashes)
+    public static byte[] Build(HashSet<ulong> hashes) => Build(hashes.ToArray().AsSpan());
+
+    /// <summary>Builds the filter of distinct token hashes.</summary>
+    public static byte[] Build(ReadOnlySpan<ulong> hashes)
     {
-        var bits = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, hashes.Count * 10));
+        var bits = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, hashes.Length * 10));
         var filter = new byte[bits / 8];
         var mask = (uint)(bits - 1);
         foreach (var h in hashes)
