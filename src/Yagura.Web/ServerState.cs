@@ -5,8 +5,11 @@ public sealed class ServerState
 {
     private volatile bool _ready;
 
-    /// <summary>True once every listener is up; <c>/healthz</c> answers 200 only then.</summary>
-    public bool Ready => _ready;
+    /// <summary>True once every listener is up and nothing has failed; <c>/healthz</c> answers 200 only then.</summary>
+    public bool Ready => _ready && Problem() is null;
+
+    /// <summary>What stops the server from accepting (e.g. the spool's disk error), or null.</summary>
+    public Func<string?> Problem { get; set; } = static () => null;
 
     public void MarkReady() => _ready = true;
 

@@ -125,6 +125,7 @@ public sealed class YaguraServer : IAsyncDisposable
                 SyslogTlsPort = tls,
             };
             server._retention = RetentionLoopAsync(engine, settings.RetentionInterval, time, logger, server._retentionStop.Token);
+            state.Problem = () => engine.Spool.Fault?.Message;
             state.Figures = () => new Dictionary<string, long>
             {
                 ["received"] = counters.Received,

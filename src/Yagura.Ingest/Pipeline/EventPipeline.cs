@@ -1,7 +1,8 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Yagura.Core.Events;
 using Yagura.Core.Storage;
+using Yagura.Core.Threading;
 using Yagura.Ingest.Parsing;
 using Yagura.Ingest.Spool;
 
@@ -33,24 +34,63 @@ public sealed class EventPipeline(
     /// <summary>Events stored with <c>error.message</c> set (malformed, truncated …).</summary>
     public long ParseErrors => Interlocked.Read(ref _parseErrors);
 
-    /// <summary>Runs until cancelled. Store failures are retried (with back-off), never skipped.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs until cancelled, then stores what it has already parsed. Store failures are retried (with back-off),
+    /// never skipped. Both stages run on dedicated threads below normal priority, so the listeners keep accepting at
+    /// full speed during a burst and processing catches up from the spool afterwards.
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken)
     {
-        var parsed = Channel.CreateBounded<(EventRecord[] Events, long Next)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var writer = WriteLoopAsync(parsed.Reader, cancellationToken);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var parsed = new BlockingCollection<(EventRecord[] Events, long Next)>(boundedCapacity: 2);
+        Exception? failure = null;
+        var writer = BackgroundPriority.Start("Yagura pipeline write", () => Guard(() => WriteLoop(parsed, cancellationToken)));
+        BackgroundPriority.Start("Yagura pipeline read", () =>
+        {
+            Guard(() => ReadLoop(parsed, cancellationToken));
+            parsed.CompleteAdding();
+            writer.Join();
+            parsed.Dispose();
+            if (failure is null)
+            {
+                done.TrySetResult();
+            }
+            else
+            {
+                done.TrySetException(failure);
+            }
+        });
+        return done.Task;
+
+        void Guard(Action body)
+        {
+            try
+            {
+                body();
+            }
+#pragma warning disable CA1031 // A dedicated thread must not die with an exception: the run's task reports it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.CompareExchange(ref failure, ex, null);
+                parsed.CompleteAdding();
+            }
+        }
+    }
+
+    private void ReadLoop(BlockingCollection<(EventRecord[] Events, long Next)> parsed, CancellationToken cancellationToken)
+    {
+        var reader = spool.OpenReader(spool.CheckpointPosition);
         try
         {
-            await using var reader = spool.OpenReader(spool.CheckpointPosition);
             while (!cancellationToken.IsCancellationRequested)
             {
-                var batch = await reader.ReadAsync(batchSize, cancellationToken);
-                if (batch.Count == 0)
+                // Returns an empty batch when cancelled.
+                var batch = reader.ReadAsync(batchSize, cancellationToken).AsTask().GetAwaiter().GetResult();
+                if (batch.Count > 0)
                 {
-                    continue;
+                    parsed.Add((Parse(batch), batch.NextPosition), cancellationToken);
                 }
-
-                var events = Parse(batch);
-                await parsed.Writer.WriteAsync((events, batch.NextPosition), cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -58,10 +98,8 @@ public sealed class EventPipeline(
         }
         finally
         {
-            parsed.Writer.TryComplete();
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
-
-        await writer;
     }
 
     /// <summary>Waits until every record before <paramref name="position"/> is stored.</summary>
@@ -102,16 +140,16 @@ public sealed class EventPipeline(
         return events;
     }
 
-    private async Task WriteLoopAsync(ChannelReader<(EventRecord[] Events, long Next)> parsed, CancellationToken cancellationToken)
+    private void WriteLoop(BlockingCollection<(EventRecord[] Events, long Next)> parsed, CancellationToken cancellationToken)
     {
-        await foreach (var (events, next) in parsed.ReadAllAsync(CancellationToken.None))
+        foreach (var (events, next) in parsed.GetConsumingEnumerable(CancellationToken.None))
         {
             var delay = TimeSpan.FromMilliseconds(100);
             while (true)
             {
                 try
                 {
-                    await store.WriteAsync(events, CancellationToken.None);
+                    store.WriteAsync(events, CancellationToken.None).GetAwaiter().GetResult();
                     break;
                 }
                 catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Data.Common.DbException)
@@ -123,12 +161,12 @@ public sealed class EventPipeline(
                         return;
                     }
 
-                    await Task.Delay(delay, CancellationToken.None);
+                    Thread.Sleep(delay);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
                 }
             }
 
-            await spool.CommitAsync(next, CancellationToken.None);
+            spool.CommitAsync(next, CancellationToken.None).AsTask().GetAwaiter().GetResult();
             Interlocked.Add(ref _processed, events.Length);
             TaskCompletionSource signal;
             lock (_gate)

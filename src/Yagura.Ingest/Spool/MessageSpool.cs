@@ -269,6 +269,9 @@ public sealed class MessageSpool : IAsyncDisposable
         return new SpoolAppend(position, position + bytes, count, write.Durable.Task);
     }
 
+    /// <summary>Why the spool stopped accepting (a disk error), or null while it works.</summary>
+    public Exception? Fault => Volatile.Read(ref _fault);
+
     private void ThrowIfStoppedLocked()
     {
         if (_fault is not null)

@@ -125,7 +125,14 @@ public sealed class SyslogTcpListener : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or AuthenticationException or SocketException or OperationCanceledException)
         {
-            ListenerLog.ConnectionEnded(_logger, Transport, source, ex.Message);
+            if (_spool.Fault is { } fault)
+            {
+                ListenerLog.SpoolFailed(_logger, Transport, source, fault.Message);
+            }
+            else
+            {
+                ListenerLog.ConnectionEnded(_logger, Transport, source, ex.Message);
+            }
         }
         finally
         {

@@ -113,7 +113,21 @@ public sealed class SyslogUdpListener : IAsyncDisposable
             }
 
             var count = batch.Count;
-            await _spool.AppendAsync(batch, _stopping.Token);
+            try
+            {
+                await _spool.AppendAsync(batch, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (IOException ex)
+            {
+                // The spool stopped after a disk error: /healthz reports it; receiving more would only lose it.
+                ListenerLog.SpoolFailed(_logger, Transport.Udp, source, ex.Message);
+                break;
+            }
+
             _counters.AddReceived(count, truncated);
         }
     }

@@ -133,9 +133,8 @@ internal sealed class PrepareWorkers : IDisposable
         {
             while (_threads.Count < _threadCount && !_jobs.IsAddingCompleted)
             {
-                var thread = new Thread(Run) { IsBackground = true, Name = "Yagura store prepare" };
-                thread.Start();
-                _threads.Add(thread);
+                // Below the listeners: indexing may lag behind a burst, accepting must not (the spool holds the lag).
+                _threads.Add(Yagura.Core.Threading.BackgroundPriority.Start("Yagura store prepare", Run));
             }
         }
 

@@ -22,6 +22,10 @@ public static class ApiEndpoints
         app.MapGet("/healthz", async (HttpContext http, ServerState state, ITenantDirectory directory) =>
         {
             var body = new Dictionary<string, object> { ["status"] = state.Ready ? "ok" : "unavailable" };
+            if (state.Problem() is { } problem)
+            {
+                body["error"] = problem;
+            }
 
             // Volumes are operational detail across all tenants: shown to administrators only.
             if (http.Request.Headers.Authorization.Count > 0
