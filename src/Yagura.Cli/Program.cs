@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Yagura.Cli.Commands;
 
-var root = new RootCommand("Yagura: collect, store and search security logs for a SOC / CSIRT (yagura.dev)")
+var root = new RootCommand("Yagura: collect, store and search security logs for a SOC / CSIRT")
 {
     ServeCommand.Create(),
     IngestCommand.Create(),
@@ -10,4 +10,7 @@ var root = new RootCommand("Yagura: collect, store and search security logs for 
     TokenCommand.Create(),
     CertCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+
+// Ctrl-C / SIGTERM cancel the running command, which then stores everything it accepted. The default would kill the
+// process two seconds later, in the middle of storing a backlog (safe, since the spool replays it, but not clean).
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(10) });
