@@ -15,10 +15,11 @@ internal static class ServeCommand
         var udp = new Option<int?>("--syslog-udp") { Description = "Syslog UDP port, 0 = off (default 5514)" };
         var tcp = new Option<int?>("--syslog-tcp") { Description = "Syslog TCP port, 0 = off (default 5514)" };
         var tls = new Option<int?>("--syslog-tls") { Description = "Syslog TLS port (RFC 5425), 0 = off (default off)" };
-        var cert = new Option<string?>("--tls-cert") { Description = "PEM certificate for --syslog-tls" };
-        var key = new Option<string?>("--tls-key") { Description = "PEM private key for --syslog-tls" };
+        var httpTls = new Option<bool?>("--http-tls") { Description = "Serve the HTTP API over TLS (HTTPS) with --tls-cert and --tls-key" };
+        var cert = new Option<string?>("--tls-cert") { Description = "PEM certificate for --syslog-tls and --http-tls" };
+        var key = new Option<string?>("--tls-key") { Description = "PEM private key for --syslog-tls and --http-tls" };
         var verbose = new Option<bool>("--verbose") { Description = "Log connection-level details" };
-        var command = new Command("serve", "Run the collector, the pipeline and the HTTP API") { config, data, http, udp, tcp, tls, cert, key, verbose };
+        var command = new Command("serve", "Run the collector, the pipeline and the HTTP API") { config, data, http, udp, tcp, tls, httpTls, cert, key, verbose };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ServeSettings();
@@ -35,6 +36,7 @@ internal static class ServeCommand
                 if (parse.GetValue(udp) is { } u) settings.SyslogUdpPort = u;
                 if (parse.GetValue(tcp) is { } t) settings.SyslogTcpPort = t;
                 if (parse.GetValue(tls) is { } s) settings.SyslogTlsPort = s;
+                if (parse.GetValue(httpTls) is { } ht) settings.HttpTls = ht;
                 if (parse.GetValue(cert) is { } c) settings.TlsCertFile = c;
                 if (parse.GetValue(key) is { } k) settings.TlsKeyFile = k;
                 SettingsLoader.ApplyEnvironment(settings, Environment.GetEnvironmentVariable);
@@ -59,7 +61,7 @@ internal static class ServeCommand
             }
 
             Console.WriteLine($"yagura: serving data in {server.Engine.Data.Root}");
-            Console.WriteLine($"yagura: http://{server.HttpEndPoint}  syslog udp:{Port(server.SyslogUdpPort)} tcp:{Port(server.SyslogTcpPort)} tls:{Port(server.SyslogTlsPort)}");
+            Console.WriteLine($"yagura: {(settings.HttpTls ? "https" : "http")}://{server.HttpEndPoint}  syslog udp:{Port(server.SyslogUdpPort)} tcp:{Port(server.SyslogTcpPort)} tls:{Port(server.SyslogTlsPort)}");
             Console.WriteLine("yagura: ready (Ctrl-C to stop)");
             try
             {

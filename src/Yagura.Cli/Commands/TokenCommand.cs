@@ -31,6 +31,21 @@ internal static class TokenCommand
                 return CommonOptions.Fail(ex.Message);
             }
         });
-        return new Command("token", "Manage API tokens") { create };
+        var revokeData = CommonOptions.Data();
+        var id = new Option<string>("--id") { Description = "The token's id: the part between 'yg_' and the next '_'", Required = true };
+        var revoke = new Command("revoke", "Revoke a token (a running server stops accepting it within 30 seconds)") { revokeData, id };
+        revoke.SetAction(async (parse, cancellationToken) =>
+        {
+            var directory = SqliteTenantDirectory.Open(Path.GetFullPath(parse.GetValue(revokeData)!), TimeProvider.System);
+            var tokenId = parse.GetValue(id)!;
+            if (!await directory.RevokeTokenAsync(tokenId, cancellationToken))
+            {
+                return CommonOptions.Fail($"no token with id '{tokenId}'");
+            }
+
+            Console.WriteLine($"revoked token {tokenId}");
+            return 0;
+        });
+        return new Command("token", "Manage API tokens") { create, revoke };
     }
 }

@@ -27,6 +27,9 @@ public sealed class ServeSettings
     /// <summary>The address the syslog listeners bind to.</summary>
     public string SyslogBind { get; set; } = "0.0.0.0";
 
+    /// <summary>Serve the HTTP API over TLS with <see cref="TlsCertFile"/> and <see cref="TlsKeyFile"/>.</summary>
+    public bool HttpTls { get; set; }
+
     public string? TlsCertFile { get; set; }
 
     public string? TlsKeyFile { get; set; }
@@ -79,6 +82,11 @@ public sealed class ServeSettings
         if (SyslogTlsPort > 0 && (string.IsNullOrEmpty(TlsCertFile) || string.IsNullOrEmpty(TlsKeyFile)))
         {
             throw new SettingsException("--syslog-tls needs --tls-cert FILE and --tls-key FILE (try 'yagura cert create')");
+        }
+
+        if (HttpTls && (string.IsNullOrEmpty(TlsCertFile) || string.IsNullOrEmpty(TlsKeyFile)))
+        {
+            throw new SettingsException("--http-tls needs --tls-cert FILE and --tls-key FILE (try 'yagura cert create')");
         }
 
         if (MaxMessageBytes is < 256 or > 16 * 1024 * 1024)

@@ -109,7 +109,7 @@ public static class SettingsLoader
 
     /// <summary>The scalar settings, by their file key; the environment variable is YAGURA_ + the key upper-cased.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["data", "http", "syslog_udp", "syslog_tcp", "syslog_tls", "syslog_bind", "tls_cert", "tls_key", "max_message_bytes", "max_body_bytes", "retention_check_minutes", "full_text_index", "column_indexes"];
+        ["data", "http", "syslog_udp", "syslog_tcp", "syslog_tls", "syslog_bind", "tls_cert", "tls_key", "max_message_bytes", "max_body_bytes", "retention_check_minutes", "full_text_index", "column_indexes", "http_tls"];
 
     private static bool TryApply(ServeSettings settings, string key, string value)
     {
@@ -134,6 +134,9 @@ public static class SettingsLoader
                     "none" => FullTextIndex.None,
                     _ => throw new FormatException($"'{value}' is not bloom, fts5 or none"),
                 };
+                break;
+            case "http_tls":
+                settings.HttpTls = bool.TryParse(value, out var tls) ? tls : throw new FormatException($"'{value}' is not true or false");
                 break;
             case "column_indexes":
                 settings.ColumnIndexes = bool.TryParse(value, out var on) ? on : throw new FormatException($"'{value}' is not true or false");

@@ -51,7 +51,7 @@ public sealed class YaguraServer : IAsyncDisposable
     public static async Task<YaguraServer> StartAsync(ServeSettings settings, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
         settings.Validate();
-        var certificate = settings.SyslogTlsPort > 0 ? LoadCertificate(settings) : null;
+        var certificate = settings.SyslogTlsPort > 0 || settings.HttpTls ? LoadCertificate(settings) : null;
         var data = DataDirectory.OpenExclusive(settings.DataDirectory, "serve");
         var logger = loggers.CreateLogger("yagura");
         IngestEngine engine;
@@ -71,7 +71,13 @@ public sealed class YaguraServer : IAsyncDisposable
         builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(settings.HttpEndPoint);
+            kestrel.Listen(settings.HttpEndPoint, listen =>
+            {
+                if (settings.HttpTls)
+                {
+                    listen.UseHttps(certificate!);
+                }
+            });
             // The ingest endpoint enforces its own limit (also after gzip); this only stops runaway bodies early.
             kestrel.Limits.MaxRequestBodySize = settings.MaxBodyBytes + (1024 * 1024);
             kestrel.AddServerHeader = false;
@@ -109,7 +115,7 @@ public sealed class YaguraServer : IAsyncDisposable
                 tcp = listener.LocalEndPoint.Port;
             }
 
-            if (certificate is not null)
+            if (settings.SyslogTlsPort > 0)
             {
                 var listener = new SyslogTcpListener(new IPEndPoint(address, settings.SyslogTlsPort), new SyslogListenerSettings(settings.ListenerTenant("tls"), settings.MaxMessageBytes, certificate), engine.Spool, router, counters, time, logger);
                 listeners.Add(listener);
