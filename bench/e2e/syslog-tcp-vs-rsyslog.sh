@@ -25,14 +25,20 @@ export LD_LIBRARY_PATH=/tmp/sng/usr/lib/syslog-ng SYSLOGNG_PREFIX=/tmp/sng/usr
 LOGGEN=/tmp/sng/usr/bin/loggen
 
 dotnet publish src/Yagura.Cli -c Release -o "$WORK/bin" -nologo -v quiet >/dev/null
+dotnet publish bench/Yagura.Benchmarks -c Release -o "$WORK/bench" -nologo -v quiet >/dev/null
 YAGURA="$WORK/bin/yagura"
+# One stopwatch process for both receivers, polling every 5 ms in-process (EndToEndWait.cs): a curl or stat per
+# poll would cost a large share of the two cores and bias the comparison.
+WAIT=("$WORK/bench/Yagura.Benchmarks" --e2e-wait)
 
 now() { date +%s.%N; }
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
+# Each round starts on a quiet machine: the previous round's output removed and flushed to disk, so neither
+# receiver pays for the other's page-cache writeback.
+quiet() { rm -rf "$WORK/rs" "$WORK/yg"; sync; sleep 1; }
 
 rsyslog_round() {
   local dir="$WORK/rs" port=10514
-  rm -rf "$dir"; mkdir -p "$dir"
+  quiet; mkdir -p "$dir"
   cat >"$dir/rs.conf" <<CONF
 global(workDirectory="$dir" maxMessageSize="64k")
 module(load="imptcp" threads="1")
@@ -43,33 +49,28 @@ input(type="imptcp" port="$port" ruleset="b" SupportOctetCountedFraming="on")
 CONF
   rsyslogd -n -f "$dir/rs.conf" -i "$dir/pid" & local pid=$!
   until (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do sleep 0.05; done
+  "${WAIT[@]}" lines "$dir/out.log" "$N" >"$dir/times" & local waiter=$!
+  sleep 1 # the stopwatch's own start-up is over before the clock starts
   local t0; t0=$(now)
   $LOGGEN --inet --stream -P --size 300 --rate 10000000 --number "$N" 127.0.0.1 $port >/dev/null 2>&1
-  # Poll the size (cheap) and count lines only once it can hold them all: a wc -l every 10 ms would slow rsyslog.
-  until [[ -f $dir/out.log ]] && (( $(stat -c %s "$dir/out.log") >= N * 300 )) && (( $(lines "$dir/out.log") >= N )); do sleep 0.01; done
-  local t1; t1=$(now)
+  wait "$waiter"
+  local t1; t1=$(<"$dir/times")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "$N / ($t1 - $t0)" | bc -l
 }
 
 yagura_round() {
   local dir="$WORK/yg" http=18080 port=15514
-  rm -rf "$dir"; mkdir -p "$dir"
+  quiet; mkdir -p "$dir"
   local token; token=$("$YAGURA" token create --data "$dir" --tenant default --role admin)
   "$YAGURA" serve --data "$dir" --http 127.0.0.1:$http --syslog-udp 0 --syslog-tcp $port >"$dir/serve.log" 2>&1 & local pid=$!
   until curl -fs "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.05; done
+  "${WAIT[@]}" healthz "http://127.0.0.1:$http/healthz" "$token" "$N" >"$dir/times" & local waiter=$!
+  sleep 1
   local t0; t0=$(now)
-  $LOGGEN --inet --stream -P --size 300 --rate 10000000 --number "$N" 127.0.0.1 $port >/dev/null 2>&1 & local sender=$!
-  local ta="" ts="" h received stored
-  while [[ -z $ts ]]; do
-    h=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http/healthz")
-    [[ $h =~ \"received\":([0-9]+) ]] && received=${BASH_REMATCH[1]}
-    [[ $h =~ \"stored\":([0-9]+) ]] && stored=${BASH_REMATCH[1]}
-    if [[ -z $ta ]] && (( received >= N )); then ta=$(now); fi
-    if (( stored >= N )); then ts=$(now); [[ -n $ta ]] || ta=$ts; fi
-    sleep 0.01
-  done
-  wait "$sender"
+  $LOGGEN --inet --stream -P --size 300 --rate 10000000 --number "$N" 127.0.0.1 $port >/dev/null 2>&1
+  wait "$waiter"
+  local ta ts; read -r ta ts <"$dir/times"
   local count
   count=$("$YAGURA" search --data "$dir" --json '| stats count()' 2>/dev/null | grep -o '[0-9]*' || echo "?")
   kill "$pid"; wait "$pid" 2>/dev/null || true
