@@ -26,6 +26,7 @@ public sealed class SqliteEventStore : IEventStore
     private readonly ConcurrentDictionary<string, PartitionWriter> _writers = new(StringComparer.Ordinal);
     private readonly PreparedBlockPool _blockPool = new();
     private readonly PrepareWorkers _prepareWorkers = new();
+    private readonly WalCheckpointer _checkpointer = new();
     private long _rowsFetched;
     private bool _disposed;
 
@@ -115,6 +116,15 @@ public sealed class SqliteEventStore : IEventStore
         CloseIdleWriters();
     }
 
+    /// <inheritdoc />
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        // A writer closed meanwhile (idle, dropped) was checkpointed and synced by its close.
+        return Task.WhenAll(_writers.Values.Select(w => w.FlushAsync())).WaitAsync(cancellationToken);
+    }
+
     private PartitionKey KeyOf(EventRecord e)
     {
         var day = DateOnly.FromDateTime(e.Received.UtcDateTime);
@@ -154,7 +164,7 @@ public sealed class SqliteEventStore : IEventStore
             var writer = _writers.GetOrAdd(path, static (p, self) =>
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(p)!);
-                return PartitionWriter.Open(p, self._options, self._blockPool, self._prepareWorkers);
+                return PartitionWriter.Open(p, self._options, self._blockPool, self._prepareWorkers, self._checkpointer);
             }, this);
             lock (writer.Gate)
             {
@@ -419,6 +429,7 @@ public sealed class SqliteEventStore : IEventStore
         }
 
         _prepareWorkers.Dispose();
+        _checkpointer.Dispose();
         _blockPool.Dispose();
 
         return ValueTask.CompletedTask;

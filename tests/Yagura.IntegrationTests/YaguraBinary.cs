@@ -29,8 +29,8 @@ public static class YaguraBinary
 
         var process = Process.Start(info)!;
         var serve = new ServeProcess(process, httpPort);
-        process.OutputDataReceived += (_, e) => serve.Output.AppendLine(e.Data);
-        process.ErrorDataReceived += (_, e) => serve.Output.AppendLine(e.Data);
+        process.OutputDataReceived += (_, e) => { lock (serve.Output) { serve.Output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (serve.Output) { serve.Output.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await Eventually.UntilAsync(async () => await serve.HealthAsync() is not null || process.HasExited, "yagura serve to become healthy");
@@ -73,7 +73,24 @@ public sealed class ServeProcess(Process process, int httpPort) : IDisposable
     }
 
     /// <summary>Waits until every accepted message is stored.</summary>
-    public Task WaitIdleAsync(string adminToken) => Eventually.UntilAsync(async () => await HealthAsync(adminToken) is { } h && h.GetProperty("backlog_bytes").GetInt64() == 0, "the backlog to be stored");
+    public async Task WaitIdleAsync(string adminToken)
+    {
+        JsonElement? last = null;
+        try
+        {
+            await Eventually.UntilAsync(async () => (last = await HealthAsync(adminToken)) is { } h && h.GetProperty("backlog_bytes").GetInt64() == 0, "the backlog to be stored");
+        }
+        catch (TimeoutException e)
+        {
+            string output;
+            lock (Output)
+            {
+                output = Output.ToString();
+            }
+
+            throw new TimeoutException($"{e.Message}; last /healthz: {last?.ToString() ?? "no answer"}; exited: {Process.HasExited}; output:\n{output}", e);
+        }
+    }
 
     public void Kill9()
     {

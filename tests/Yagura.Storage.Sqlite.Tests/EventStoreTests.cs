@@ -253,6 +253,26 @@ public sealed class EventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Flush_AfterWrites_LeavesEveryEventInTheDatabaseFileItself()
+    {
+        // Writers only append to the WAL; the checkpoint thread copies it into the database file. A copy of the
+        // .db file alone (no -wal) shows what a flush made durable there.
+        await using var store = Open(new SqliteEventStoreOptions { Shards = 1 });
+        await store.WriteAsync(Realistic(3000, 1, "acme", Day0));
+        var file = Directory.GetFiles(Path.Combine(_dir.Path, "events", "acme"), "*.db").Single();
+
+        await store.FlushAsync();
+
+        var copy = Path.Combine(_dir.Path, "copy.db");
+        File.Copy(file, copy);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=False");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM events";
+        Assert.Equal(3000L, (long)count.ExecuteScalar()!);
+    }
+
+    [Fact]
     public async Task Write_PropertiesOfTheEvent_RoundTrip()
     {
         await using var store = Open();

@@ -18,13 +18,13 @@ public sealed class IngestEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TimeZoneInfo?> _zones = new(StringComparer.Ordinal);
     private readonly Task _pipelineTask;
 
-    private IngestEngine(DataDirectory data, SqliteTenantDirectory tenants, SqliteEventStore store, MessageSpool spool, ILogger logger)
+    private IngestEngine(DataDirectory data, SqliteTenantDirectory tenants, SqliteEventStore store, MessageSpool spool, TimeProvider time, ILogger logger)
     {
         Data = data;
         Tenants = tenants;
         Store = store;
         Spool = spool;
-        Pipeline = new EventPipeline(spool, store, TenantZone, logger);
+        Pipeline = new EventPipeline(spool, store, TenantZone, logger, time);
         _pipelineTask = Task.Run(() => Pipeline.RunAsync(_stop.Token));
     }
 
@@ -44,7 +44,7 @@ public sealed class IngestEngine : IAsyncDisposable
         await tenants.EnsureDefaultTenantAsync(cancellationToken);
         var store = SqliteEventStore.Open(data.Root, storeOptions, time);
         var spool = MessageSpool.Open(new SpoolOptions { Directory = data.SpoolDirectory }, time);
-        return new IngestEngine(data, tenants, store, spool, logger);
+        return new IngestEngine(data, tenants, store, spool, time, logger);
     }
 
     /// <summary>Waits until everything appended to the spool so far is stored.</summary>

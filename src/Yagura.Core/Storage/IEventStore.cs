@@ -16,6 +16,13 @@ public interface IEventStore : IAsyncDisposable
     Task WriteAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Makes every batch whose <see cref="WriteAsync"/> has returned durable: it survives a power loss, not only a
+    /// crash of the process. A written batch is searchable at once; the pipeline lets the spool forget a batch only
+    /// after a flush that followed it, so a store may defer its disk flushes and do them here, batched.
+    /// </summary>
+    Task FlushAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Returns events of the scope in the time range, newest first. <see cref="EventScan.Filter"/> is a hint the
     /// store may use to narrow the candidates (indexes, full-text); callers re-check every event returned, so a
     /// store must return a superset of the matches and never drop one.

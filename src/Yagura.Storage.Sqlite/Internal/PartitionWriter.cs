@@ -19,7 +19,7 @@ internal sealed class PartitionWriter : IDisposable
     private readonly sqlite3_stmt _insertMany;
     private readonly sqlite3_stmt? _ftsOne;
     private readonly sqlite3_stmt? _ftsMany;
-    private readonly sqlite3_stmt _anyInRange;
+    private readonly sqlite3_stmt _maxInRange;
     private readonly sqlite3_stmt _updateMeta;
     private readonly sqlite3_stmt _begin;
     private readonly sqlite3_stmt _commit;
@@ -31,12 +31,24 @@ internal sealed class PartitionWriter : IDisposable
     private readonly PreparedBlockPool _pool;
     private readonly PrepareWorkers _workers;
     private readonly List<PreparedBlock> _prepared = [];
+    private readonly PartitionCheckpoint _checkpoint;
+    private long _bytesSinceCheckpoint;
+    private long _bytesSinceRestart;
     private PrepareJob? _job;
     private PreparedBlock? _rowBlock;
     private int _rowBlockIndex = -1;
     private byte[] _scratch = new byte[8192];
 
-    private PartitionWriter(string path, SqliteEventStoreOptions options, PreparedBlockPool pool, PrepareWorkers workers)
+    /// <summary>Bytes committed between checkpoint requests (SQLite's own automatic checkpoint is at ~8 MB here).</summary>
+    private const long CheckpointBytes = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes committed after which the writer waits for a checkpoint, so that its next transaction restarts the WAL.
+    /// A writer that never pauses would otherwise never find the WAL fully copied, and the WAL would grow for ever.
+    /// </summary>
+    private const long RestartBytes = 256L * 1024 * 1024;
+
+    private PartitionWriter(string path, SqliteEventStoreOptions options, PreparedBlockPool pool, PrepareWorkers workers, WalCheckpointer checkpointer)
     {
         Path = path;
         _pool = pool;
@@ -52,6 +64,8 @@ internal sealed class PartitionWriter : IDisposable
             Exec("PRAGMA synchronous = NORMAL");
             Exec($"PRAGMA cache_size = -{options.CacheSizeKiB}");
             Exec("PRAGMA temp_store = MEMORY");
+            Exec("PRAGMA wal_autocheckpoint = 0"); // the WalCheckpointer's thread does it
+            Exec($"PRAGMA journal_size_limit = {RestartBytes / 4}");
             Exec("BEGIN IMMEDIATE");
             foreach (var statement in Schema.CreateStatements(options))
             {
@@ -78,12 +92,13 @@ internal sealed class PartitionWriter : IDisposable
                 _ftsMany = Prepare($"INSERT INTO fts(rowid, text) VALUES {string.Join(", ", Enumerable.Repeat("(?, ?)", _rowsPerStatement))}");
             }
 
-            _anyInRange = Prepare("SELECT EXISTS(SELECT 1 FROM events WHERE id BETWEEN ? AND ?)");
+            _maxInRange = Prepare("SELECT max(id) FROM events WHERE id BETWEEN ? AND ?");
             _updateMeta = Prepare(
                 "UPDATE meta SET min_ts = min(coalesce(min_ts, ?1), ?1), max_ts = max(coalesce(max_ts, ?2), ?2), count = count + ?3 WHERE k = 0");
             _begin = Prepare("BEGIN IMMEDIATE");
             _commit = Prepare("COMMIT");
             _rollback = Prepare("ROLLBACK");
+            _checkpoint = new PartitionCheckpoint(path, checkpointer);
         }
         catch
         {
@@ -100,8 +115,11 @@ internal sealed class PartitionWriter : IDisposable
 
     public bool Closed { get; private set; }
 
-    public static PartitionWriter Open(string path, SqliteEventStoreOptions options, PreparedBlockPool pool, PrepareWorkers workers) =>
-        new(path, options, pool, workers);
+    public static PartitionWriter Open(string path, SqliteEventStoreOptions options, PreparedBlockPool pool, PrepareWorkers workers, WalCheckpointer checkpointer) =>
+        new(path, options, pool, workers, checkpointer);
+
+    /// <summary>Makes every committed write durable (see <see cref="PartitionCheckpoint"/>).</summary>
+    public Task FlushAsync() => _checkpoint.FlushAsync();
 
     /// <summary>Writes events (all of this partition, sorted by id, distinct) in one transaction; returns rows added.</summary>
     public long Write(List<EventRecord> events)
@@ -140,14 +158,22 @@ internal sealed class PartitionWriter : IDisposable
                 maxTs = Math.Max(maxTs, ts);
             }
 
-            // Ids come from the spool position, so a fresh batch never overlaps what is stored and can take the
-            // multi-row fast path; a replay (some ids already stored) goes row by row and skips what exists.
-            raw.sqlite3_bind_int64(_anyInRange, 1, events[0].Id);
-            raw.sqlite3_bind_int64(_anyInRange, 2, events[^1].Id);
-            var replay = Step(_anyInRange) == raw.SQLITE_ROW && raw.sqlite3_column_int64(_anyInRange, 0) != 0;
-            raw.sqlite3_reset(_anyInRange);
+            // Ids come from the spool position, so a fresh batch never overlaps what is stored and takes the multi-row
+            // fast path. A replay after a crash goes row by row, skipping what exists, up to the highest id already
+            // stored; a partition receives its events in id order, so whatever lies above that is new.
+            raw.sqlite3_bind_int64(_maxInRange, 1, events[0].Id);
+            raw.sqlite3_bind_int64(_maxInRange, 2, events[^1].Id);
+            var storedUpTo = Step(_maxInRange) == raw.SQLITE_ROW && raw.sqlite3_column_type(_maxInRange, 0) != raw.SQLITE_NULL
+                ? raw.sqlite3_column_int64(_maxInRange, 0)
+                : long.MinValue;
+            raw.sqlite3_reset(_maxInRange);
+            var replayed = 0;
+            while (replayed < events.Count && events[replayed].Id <= storedUpTo)
+            {
+                replayed++;
+            }
 
-            long added = replay ? WriteOneByOne(events) : WriteFresh(events);
+            var added = WriteOneByOne(events, replayed) + WriteFresh(events, replayed);
             if (_insertBlock is not null && added > 0)
             {
                 WriteBlooms(events);
@@ -158,6 +184,7 @@ internal sealed class PartitionWriter : IDisposable
             raw.sqlite3_bind_int64(_updateMeta, 3, added);
             Step(_updateMeta);
             Step(_commit);
+            AfterCommit();
             return added;
         }
         catch
@@ -200,6 +227,35 @@ internal sealed class PartitionWriter : IDisposable
         return job;
     }
 
+    private void AfterCommit()
+    {
+        long bytes = 0;
+        for (var b = 0; b < _job!.Count; b++)
+        {
+            bytes += _job.Get(b).EncodedBytes;
+        }
+
+        _bytesSinceCheckpoint += bytes;
+        _bytesSinceRestart += bytes;
+        if (_bytesSinceRestart >= RestartBytes)
+        {
+            _bytesSinceCheckpoint = _bytesSinceRestart = 0;
+            try
+            {
+                _checkpoint.FlushAsync().GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // The batch is committed; a failed checkpoint only leaves the WAL longer, and flushes report it.
+            }
+        }
+        else if (_bytesSinceCheckpoint >= CheckpointBytes)
+        {
+            _bytesSinceCheckpoint = 0;
+            _checkpoint.Request();
+        }
+    }
+
     private void BindEvent(sqlite3_stmt stmt, int offset, int index)
     {
         var blockIndex = index / _job!.BlockSize;
@@ -212,9 +268,10 @@ internal sealed class PartitionWriter : IDisposable
         _rowBlock!.Bind(stmt, offset, index - (blockIndex * _job.BlockSize));
     }
 
-    private long WriteFresh(List<EventRecord> events)
+    /// <summary>Inserts the events from <paramref name="from"/> on, known not to be stored.</summary>
+    private long WriteFresh(List<EventRecord> events, int from)
     {
-        var i = 0;
+        var i = from;
         var perStatement = _rowsPerStatement;
         for (; i + perStatement <= events.Count; i += perStatement)
         {
@@ -246,13 +303,14 @@ internal sealed class PartitionWriter : IDisposable
             }
         }
 
-        return events.Count;
+        return events.Count - from;
     }
 
-    private long WriteOneByOne(List<EventRecord> events)
+    /// <summary>Inserts the events before <paramref name="to"/> that are not stored yet.</summary>
+    private long WriteOneByOne(List<EventRecord> events, int to)
     {
         long added = 0;
-        for (var i = 0; i < events.Count; i++)
+        for (var i = 0; i < to; i++)
         {
             var e = events[i];
             BindEvent(_insertOne, 0, i);
@@ -405,12 +463,13 @@ internal sealed class PartitionWriter : IDisposable
         }
 
         Closed = true;
-        foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _insertBlock, _anyInRange, _updateMeta, _begin, _commit, _rollback })
+        foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _insertBlock, _maxInRange, _updateMeta, _begin, _commit, _rollback })
         {
             stmt?.Dispose();
         }
 
         raw.sqlite3_close_v2(_db);
         _db.Dispose();
+        _checkpoint.Dispose();
     }
 }

@@ -35,6 +35,9 @@ internal sealed class PreparedBlock : IDisposable
 
     public int Count { get; private set; }
 
+    /// <summary>Bytes of text and JSON of the prepared rows: about what they add to the file.</summary>
+    public int EncodedBytes => _bytes.WrittenCount;
+
     /// <summary>Bytes of buffers kept between uses.</summary>
     public long RetainedBytes => _bytes.Capacity + ((long)_parameters.Length * Unsafe.SizeOf<Parameter>());
 

@@ -33,6 +33,8 @@ internal sealed class InMemoryEventStore : IEventStore
         return Task.CompletedTask;
     }
 
+    public Task FlushAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public async IAsyncEnumerable<EventRecord> ScanAsync(EventScan scan, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         Scans.Add(scan);
