@@ -143,9 +143,10 @@ internal static class StoreWriteProfile
             var utf8 = sw.Elapsed.TotalMicroseconds / events.Count;
             sw.Restart();
             using var block = new PreparedBlock();
+            var names = new FieldNameTable();
             for (var i = 0; i < events.Count; i += 256)
             {
-                block.Prepare(events, i, Math.Min(256, events.Count - i), bloom: true);
+                block.Prepare(events, i, Math.Min(256, events.Count - i), bloom: true, names);
             }
 
             var prepare = sw.Elapsed.TotalMicroseconds / events.Count;

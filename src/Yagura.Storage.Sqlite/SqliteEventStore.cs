@@ -399,14 +399,15 @@ public sealed class SqliteEventStore : IEventStore
         {
             using var connection = PartitionCursor.OpenReadOnly(path);
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT min_ts, max_ts, count, fts FROM meta WHERE k = 0";
+            command.CommandText = "SELECT min_ts, max_ts, count, fts, (SELECT user_version FROM pragma_user_version) FROM meta WHERE k = 0";
             using var reader = command.ExecuteReader();
             if (!reader.Read() || reader.IsDBNull(0))
             {
                 return null;
             }
 
-            return new PartitionInfo(default, path, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), (FullTextIndex)reader.GetInt64(3));
+            return new PartitionInfo(default, path, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), (FullTextIndex)reader.GetInt64(3),
+                reader.GetInt64(4) >= Schema.BinaryFieldsVersion);
         }
         catch (SqliteException)
         {

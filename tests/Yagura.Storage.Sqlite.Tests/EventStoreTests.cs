@@ -231,6 +231,11 @@ public sealed class EventStoreTests : IDisposable
             ["x.mixed"] = new List<object?> { "a", 1L, 2.5, true },
             ["x.text"] = "日本語 \"quoted\" \\ back",
             ["x.null"] = null,
+            ["x.negative"] = -5_000_000_000L,
+            ["x.max"] = long.MaxValue,
+            ["x.min"] = long.MinValue,
+            ["x.long"] = new string('é', 300),
+            ["x.nan"] = double.NaN,
         };
         await store.WriteAsync([Make(1, Day0, fields: fields)]);
         var read = Assert.Single(await ScanAll(store, TenantScope.Only("acme")));
@@ -250,6 +255,56 @@ public sealed class EventStoreTests : IDisposable
         Assert.Equal("日本語 \"quoted\" \\ back", read.Fields["x.text"]);
         Assert.True(read.Fields.ContainsKey("x.null"));
         Assert.Null(read.Fields["x.null"]);
+        Assert.Equal(-5_000_000_000L, read.Fields["x.negative"]);
+        Assert.Equal(long.MaxValue, read.Fields["x.max"]);
+        Assert.Equal(long.MinValue, read.Fields["x.min"]);
+        Assert.Equal(new string('é', 300), read.Fields["x.long"]);
+        Assert.True(double.IsNaN(Assert.IsType<double>(read.Fields["x.nan"])));
+    }
+
+    [Fact]
+    public async Task Partition_OfFormat1_IsStillReadSearchedAndWrittenWithJsonFields()
+    {
+        // A partition file of format 1 (fields as JSON text), as builds before binary fields wrote it.
+        await using (var store = Open(new SqliteEventStoreOptions { Shards = 1 }))
+        {
+            await store.WriteAsync([Make(1, Day0, fields: new() { ["process.name"] = "sshd" })]);
+        }
+
+        var file = Directory.GetFiles(Path.Combine(_dir.Path, "events", "acme"), "*.db").Single();
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            connection.Open();
+            using var convert = connection.CreateCommand();
+            convert.CommandText = """
+                UPDATE events SET fields = '{"process.name":"sshd","process.pid":7}';
+                DROP TABLE field_names;
+                PRAGMA user_version = 1;
+                """;
+            convert.ExecuteNonQuery();
+        }
+
+        await using (var store = Open(new SqliteEventStoreOptions { Shards = 1 }))
+        {
+            await store.WriteAsync([Make(2, Day0.AddMinutes(1), fields: new() { ["process.name"] = "cron", ["x.list"] = new List<string> { "a", "b" } })]);
+            var all = await ScanAll(store, TenantScope.Only("acme"));
+            var withPid = await ScanAll(store, TenantScope.Only("acme"), new FieldTermNode("process.pid", "7", false));
+
+            Assert.Equal(2, all.Count);
+            Assert.Equal(7L, all.Single(e => e.Id == 1).Fields["process.pid"]);
+            Assert.Equal("cron", all.Single(e => e.Id == 2).Fields["process.name"]);
+            Assert.Equal(["a", "b"], Assert.IsAssignableFrom<IReadOnlyList<string>>(all.Single(e => e.Id == 2).Fields["x.list"]));
+            Assert.Equal(1L, Assert.Single(withPid).Id); // narrowed by the JSON key, as in format 1
+        }
+
+        using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        check.Open();
+        using var query = check.CreateCommand();
+        query.CommandText = "SELECT typeof(fields), (SELECT user_version FROM pragma_user_version) FROM events WHERE id = 2";
+        using var reader = query.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal("text", reader.GetString(0));
+        Assert.Equal(1L, reader.GetInt64(1));
     }
 
     [Fact]

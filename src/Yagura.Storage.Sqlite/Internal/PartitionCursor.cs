@@ -7,7 +7,7 @@ using Yagura.Core.Search;
 
 namespace Yagura.Storage.Sqlite.Internal;
 
-internal sealed record PartitionInfo(PartitionKey Key, string Path, long MinTs, long MaxTs, long Count, FullTextIndex FullText);
+internal sealed record PartitionInfo(PartitionKey Key, string Path, long MinTs, long MaxTs, long Count, FullTextIndex FullText, bool BinaryFields);
 
 /// <summary>A read-only connection streaming one partition's candidates newest first.</summary>
 internal sealed class PartitionCursor : IDisposable
@@ -20,13 +20,15 @@ internal sealed class PartitionCursor : IDisposable
     private readonly SqliteCommand _command;
     private readonly SqliteDataReader _reader;
     private readonly string _tenantId;
+    private readonly FieldNameMap? _names;
 
-    private PartitionCursor(SqliteConnection connection, SqliteCommand command, SqliteDataReader reader, string tenantId)
+    private PartitionCursor(SqliteConnection connection, SqliteCommand command, SqliteDataReader reader, string tenantId, FieldNameMap? names)
     {
         _connection = connection;
         _command = command;
         _reader = reader;
         _tenantId = tenantId;
+        _names = names;
     }
 
     public long Ts { get; private set; }
@@ -56,13 +58,17 @@ internal sealed class PartitionCursor : IDisposable
         try
         {
             connection = OpenReadOnly(partition.Path);
+            // One read transaction: the field names, the Bloom filters and the events are read from one snapshot.
+            var transaction = connection.BeginTransaction(deferred: true);
             var command = connection.CreateCommand();
+            command.Transaction = transaction;
             if (partition.FullText == FullTextIndex.BlockBloom)
             {
                 connection.CreateFunction<byte[], byte[], bool>("yg_bloom", static (bloom, hashes) => TokenBloom.MayContainAll(bloom, hashes), isDeterministic: true);
             }
 
-            var sql = new SqlFilter(partition.FullText, now, connection);
+            var names = partition.BinaryFields ? new FieldNameMap(connection, transaction) : null;
+            var sql = new SqlFilter(partition.FullText, now, connection, names, transaction);
             var where = sql.Where(filter);
             var conditions = new List<string>();
             if (from != long.MinValue)
@@ -91,7 +97,7 @@ internal sealed class PartitionCursor : IDisposable
                 + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "")
                 + " ORDER BY ts DESC, id DESC";
             var reader = command.ExecuteReader();
-            return new PartitionCursor(connection, command, reader, partition.Key.TenantId);
+            return new PartitionCursor(connection, command, reader, partition.Key.TenantId, names);
         }
         catch (SqliteException) when (!File.Exists(partition.Path))
         {
@@ -121,10 +127,18 @@ internal sealed class PartitionCursor : IDisposable
     {
         var r = _reader;
         var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
-        var jsonOrdinal = Schema.InsertColumns.Length - 1;
-        if (!r.IsDBNull(jsonOrdinal))
+        var fieldsOrdinal = Schema.InsertColumns.Length - 1;
+        if (!r.IsDBNull(fieldsOrdinal))
         {
-            FieldsJson.ReadInto(r.GetFieldValue<byte[]>(jsonOrdinal), fields);
+            var data = r.GetFieldValue<byte[]>(fieldsOrdinal);
+            if (_names is null)
+            {
+                FieldsJson.ReadInto(data, fields);
+            }
+            else
+            {
+                FieldCodec.Read(data, _names.NameOf, fields);
+            }
         }
 
         for (var c = 0; c < Schema.Columns.Length; c++)

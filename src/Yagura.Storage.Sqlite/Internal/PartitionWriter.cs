@@ -32,6 +32,8 @@ internal sealed class PartitionWriter : IDisposable
     private readonly PrepareWorkers _workers;
     private readonly List<PreparedBlock> _prepared = [];
     private readonly PartitionCheckpoint _checkpoint;
+    private readonly FieldNameTable? _names;
+    private readonly sqlite3_stmt _insertName;
     private long _bytesSinceCheckpoint;
     private long _bytesSinceRestart;
     private PrepareJob? _job;
@@ -67,12 +69,21 @@ internal sealed class PartitionWriter : IDisposable
             Exec("PRAGMA wal_autocheckpoint = 0"); // the WalCheckpointer's thread does it
             Exec($"PRAGMA journal_size_limit = {RestartBytes / 4}");
             Exec("BEGIN IMMEDIATE");
+            var created = QueryLong("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'events'") == 0;
             foreach (var statement in Schema.CreateStatements(options))
             {
                 Exec(statement);
             }
 
+            if (created)
+            {
+                Exec($"PRAGMA user_version = {Schema.Version}");
+            }
+
             Exec("COMMIT");
+
+            // A file keeps the format it was created with.
+            _names = QueryLong("PRAGMA user_version") >= Schema.BinaryFieldsVersion ? FieldNameTable.Load(_db) : null;
 
             // A file created with full text off keeps it off (and the other way round): its meta row says so.
             _fullText = (FullTextIndex)QueryLong("SELECT fts FROM meta WHERE k = 0");
@@ -95,6 +106,7 @@ internal sealed class PartitionWriter : IDisposable
             _maxInRange = Prepare("SELECT max(id) FROM events WHERE id BETWEEN ? AND ?");
             _updateMeta = Prepare(
                 "UPDATE meta SET min_ts = min(coalesce(min_ts, ?1), ?1), max_ts = max(coalesce(max_ts, ?2), ?2), count = count + ?3 WHERE k = 0");
+            _insertName = Prepare("INSERT OR IGNORE INTO field_names(id, name) VALUES (?, ?)");
             _begin = Prepare("BEGIN IMMEDIATE");
             _commit = Prepare("COMMIT");
             _rollback = Prepare("ROLLBACK");
@@ -183,7 +195,9 @@ internal sealed class PartitionWriter : IDisposable
             raw.sqlite3_bind_int64(_updateMeta, 2, maxTs);
             raw.sqlite3_bind_int64(_updateMeta, 3, added);
             Step(_updateMeta);
+            var names = InsertNewFieldNames();
             Step(_commit);
+            _names?.Committed(names);
             AfterCommit();
             return added;
         }
@@ -218,13 +232,32 @@ internal sealed class PartitionWriter : IDisposable
             _prepared.Add(_pool.Rent());
         }
 
-        var job = new PrepareJob(events, _prepared, size, bloom);
+        var job = new PrepareJob(events, _prepared, size, bloom, _names);
         if (count > 1)
         {
             _workers.Post(job);
         }
 
         return job;
+    }
+
+    /// <summary>Inserts the field names numbered for this write (and any a failed write left); returns how many.</summary>
+    private int InsertNewFieldNames()
+    {
+        if (_names is null)
+        {
+            return 0;
+        }
+
+        var names = _names.Uncommitted();
+        foreach (var (id, name) in names)
+        {
+            raw.sqlite3_bind_int(_insertName, 1, id);
+            raw.sqlite3_bind_text(_insertName, 2, name);
+            Step(_insertName);
+        }
+
+        return names.Count;
     }
 
     private void AfterCommit()
@@ -463,7 +496,7 @@ internal sealed class PartitionWriter : IDisposable
         }
 
         Closed = true;
-        foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _insertBlock, _maxInRange, _updateMeta, _begin, _commit, _rollback })
+        foreach (var stmt in new[] { _insertOne, _insertMany, _ftsOne, _ftsMany, _insertBlock, _maxInRange, _insertName, _updateMeta, _begin, _commit, _rollback })
         {
             stmt?.Dispose();
         }

@@ -21,8 +21,12 @@ internal sealed class PrepareJob
     private readonly object _gate = new();
     private int _next;
 
-    public PrepareJob(List<EventRecord> events, List<PreparedBlock> blocks, int size, bool bloom)
+    private readonly FieldNameTable? _names;
+
+    // names: the partition's field names for binary fields; null for a format-1 (JSON) file.
+    public PrepareJob(List<EventRecord> events, List<PreparedBlock> blocks, int size, bool bloom, FieldNameTable? names)
     {
+        _names = names;
         _events = events;
         // A copy: a helper may look at a finished job after the writer reused its list for the next one.
         _blocks = [.. blocks];
@@ -96,7 +100,7 @@ internal sealed class PrepareJob
         try
         {
             var start = index * _size;
-            _blocks[index].Prepare(_events, start, Math.Min(_size, _events.Count - start), _bloom);
+            _blocks[index].Prepare(_events, start, Math.Min(_size, _events.Count - start), _bloom, _names);
         }
 #pragma warning disable CA1031 // Not swallowed: handed to the writer thread, which rethrows it from Get.
         catch (Exception e)

@@ -24,6 +24,8 @@ internal sealed class PreparedBlock : IDisposable
     private readonly KeySet _hashes = new();
     private readonly object?[] _columnValues = new object?[Schema.Columns.Length];
     private readonly Dictionary<string, JsonEncodedText> _names = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int> _nameIds = new(ReferenceEqualityComparer.Instance);
+    private FieldNameTable? _nameTable;
     private KeyValuePair<string, object?>[] _fields = new KeyValuePair<string, object?>[32];
     private int[] _fieldColumns = new int[32];
     private Parameter[] _parameters = new Parameter[256 * ParametersPerRow];
@@ -44,8 +46,16 @@ internal sealed class PreparedBlock : IDisposable
     /// <summary>The block's Bloom filter, when asked for.</summary>
     public byte[]? Bloom { get; private set; }
 
-    public void Prepare(List<EventRecord> events, int start, int count, bool bloom)
+    /// <summary>Prepares events [start, start + count); fields are written binary with <c>names</c>, or as JSON when it is null.</summary>
+    public void Prepare(List<EventRecord> events, int start, int count, bool bloom, FieldNameTable? names)
     {
+        if (!ReferenceEquals(names, _nameTable))
+        {
+            // Blocks are pooled across partitions: numbers cached for another partition's names do not apply here.
+            _nameIds.Clear();
+            _nameTable = names;
+        }
+
         Start = start;
         Count = count;
         Bloom = null;
@@ -89,6 +99,9 @@ internal sealed class PreparedBlock : IDisposable
                     break;
                 case ParameterKind.Text:
                     raw.sqlite3_bind_text(stmt, index, bytes.Slice((int)parameter.Value, parameter.Length));
+                    break;
+                case ParameterKind.Blob:
+                    raw.sqlite3_bind_blob(stmt, index, bytes.Slice((int)parameter.Value, parameter.Length));
                     break;
                 default:
                     raw.sqlite3_bind_blob(stmt, index, OtherBlob);
@@ -147,7 +160,7 @@ internal sealed class PreparedBlock : IDisposable
         row[p++] = at >= 0 ? Parameter.Integer(MessageReference.Encode(at, e.Message!.Length)) : Text(e.Message);
         row[p++] = Text(e.Original);
         row[p++] = Text(e.ErrorMessage);
-        row[p] = needsJson ? Json(fieldCount) : default;
+        row[p] = !needsJson ? default : _nameTable is null ? Json(fieldCount) : Binary(fieldCount);
 
         if (bloom)
         {
@@ -214,8 +227,7 @@ internal sealed class PreparedBlock : IDisposable
         for (var f = 0; f < fieldCount; f++)
         {
             var (name, value) = _fields[f];
-            var column = _fieldColumns[f];
-            if (column >= 0 && (value is long or int || (value is string s && Ascii.IsValid(s))))
+            if (StoredInColumn(_fieldColumns[f], value))
             {
                 continue;
             }
@@ -227,6 +239,37 @@ internal sealed class PreparedBlock : IDisposable
         _jsonWriter.WriteEndObject();
         _jsonWriter.Flush();
         return new Parameter(ParameterKind.Text, start, _bytes.WrittenCount - start);
+    }
+
+    private Parameter Binary(int fieldCount)
+    {
+        var start = _bytes.WrittenCount;
+        for (var f = 0; f < fieldCount; f++)
+        {
+            var (name, value) = _fields[f];
+            if (!StoredInColumn(_fieldColumns[f], value))
+            {
+                FieldCodec.WriteField(_bytes, NameId(name), value);
+            }
+        }
+
+        return new Parameter(ParameterKind.Blob, start, _bytes.WrittenCount - start);
+    }
+
+    /// <summary>A name's number in the partition, looked up by reference first: parsers reuse name instances.</summary>
+    private int NameId(string name)
+    {
+        if (!_nameIds.TryGetValue(name, out var id))
+        {
+            if (_nameIds.Count >= 4096)
+            {
+                _nameIds.Clear();
+            }
+
+            _nameIds[name] = id = _nameTable!.IdOf(name);
+        }
+
+        return id;
     }
 
     /// <summary>
@@ -250,11 +293,16 @@ internal sealed class PreparedBlock : IDisposable
 
     public void Dispose() => _jsonWriter.Dispose();
 
+    /// <summary>A promoted column holds the value itself (not <see cref="Schema.Other"/>): it is not repeated in <c>fields</c>.</summary>
+    private static bool StoredInColumn(int column, object? value) =>
+        column >= 0 && (value is long or int || (value is string s && Ascii.IsValid(s)));
+
     private enum ParameterKind : byte
     {
         Null = 0,
         Integer,
         Text,
+        Blob,
 
         /// <summary>A promoted column whose value lives in the JSON.</summary>
         Other,

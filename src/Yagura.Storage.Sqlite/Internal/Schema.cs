@@ -5,7 +5,14 @@ namespace Yagura.Storage.Sqlite.Internal;
 /// <summary>The layout of one partition file.</summary>
 internal static class Schema
 {
-    public const int Version = 1;
+    /// <summary>
+    /// The format of new partition files (<c>PRAGMA user_version</c>): 1 kept <c>fields</c> as JSON text, 2 keeps them
+    /// binary with numbered names (<see cref="FieldCodec"/>). Files keep the format they were created with.
+    /// </summary>
+    public const int Version = 2;
+
+    /// <summary>The first format with binary <c>fields</c>.</summary>
+    public const int BinaryFieldsVersion = 2;
 
     /// <summary>
     /// ECS fields promoted to columns of their own (indexable, NOCASE). A column holds the field's value when it is a
@@ -56,9 +63,10 @@ internal static class Schema
               message,
               original TEXT NOT NULL,
               error TEXT,
-              fields TEXT
+              fields BLOB
             )
             """;
+        yield return "CREATE TABLE IF NOT EXISTS field_names(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)";
         yield return "CREATE INDEX IF NOT EXISTS ix_events_ts ON events(ts)";
         if (options.ColumnIndexes)
         {
@@ -96,7 +104,6 @@ internal static class Schema
               fts INTEGER NOT NULL)
             """;
         yield return $"INSERT OR IGNORE INTO meta(k, min_ts, max_ts, count, fts) VALUES (0, NULL, NULL, 0, {(int)options.FullText})";
-        yield return $"PRAGMA user_version = {Version}";
     }
 }
 

@@ -28,15 +28,21 @@ internal sealed class SqlFilter
     private readonly FullTextIndex _fullText;
     private readonly DateTimeOffset _now;
     private readonly SqliteConnection? _connection;
+    private readonly FieldNameMap? _names;
+    private readonly SqliteTransaction? _transaction;
 
     /// <param name="fullText">The partition's free-text index.</param>
     /// <param name="now">The time relative bounds (<c>now-15m</c>) are read against.</param>
     /// <param name="connection">The partition's connection: the Bloom filters are consulted while translating.</param>
-    public SqlFilter(FullTextIndex fullText, DateTimeOffset now, SqliteConnection? connection = null)
+    /// <param name="names">The partition's field names when its <c>fields</c> are binary (format 2); null for JSON.</param>
+    /// <param name="transaction">The read transaction open on <paramref name="connection"/>, if any.</param>
+    public SqlFilter(FullTextIndex fullText, DateTimeOffset now, SqliteConnection? connection = null, FieldNameMap? names = null, SqliteTransaction? transaction = null)
     {
+        _transaction = transaction;
         _fullText = fullText;
         _now = now;
         _connection = connection;
+        _names = names;
     }
 
     public List<object> Parameters { get; } = [];
@@ -296,9 +302,17 @@ internal sealed class SqlFilter
         return true;
     }
 
-    /// <summary>The field name as a JSON key in <c>fields</c>: cheap narrowing for fields without a column.</summary>
+    /// <summary>
+    /// Cheap narrowing for fields without a column: the name as a JSON key in <c>fields</c> (format 1), or the bytes
+    /// of its number (format 2; no event at all when no event of the partition has the field).
+    /// </summary>
     private string? JsonKeyPresent(string field)
     {
+        if (_names is not null)
+        {
+            return _names.IdOf(field) is { } id ? $"instr(fields, {Param(FieldCodec.NameBytes(id))}) > 0" : "0";
+        }
+
         foreach (var c in field)
         {
             if (c is < ' ' or > '~' or '"' or '\\')
@@ -380,6 +394,7 @@ internal sealed class SqlFilter
         }
 
         using var command = _connection!.CreateCommand();
+        command.Transaction = _transaction;
         command.CommandText = "SELECT id_min, id_max, yg_bloom(bloom, $h) FROM blocks ORDER BY id_min";
         command.Parameters.AddWithValue("$h", hashes);
         var ranges = new List<(long Min, long Max)>();
