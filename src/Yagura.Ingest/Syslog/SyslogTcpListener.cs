@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -27,7 +26,7 @@ public sealed class SyslogTcpListener : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IngestCounters _counters;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _connections = [];
+    private readonly List<(Socket Client, Task Done)> _connections = [];
     private Task? _acceptLoop;
 
     public SyslogTcpListener(IPEndPoint endpoint, SyslogListenerSettings settings, MessageSpool spool, TenantRouter router, IngestCounters counters, TimeProvider time, ILogger logger)
@@ -80,16 +79,24 @@ public sealed class SyslogTcpListener : IAsyncDisposable
 
             client.NoDelay = true;
             _counters.ConnectionOpened();
-            var task = HandleConnectionAsync(client);
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_connections)
             {
-                _connections.RemoveAll(t => t.IsCompleted);
-                _connections.Add(task);
+                _connections.RemoveAll(c => c.Done.IsCompleted);
+                _connections.Add((client, done.Task));
             }
+
+            // A thread per connection reading with blocking calls: each read wakes just this thread, where async
+            // reads went through the socket engine's thread and a thread-pool worker (about 15 % of the accept path's
+            // CPU on two cores went to those hand-offs). Syslog senders are few long-lived connections (devices,
+            // relays), so the threads are few; their stacks are small.
+            new Thread(() => HandleConnection(client, done), ConnectionStackBytes) { IsBackground = true, Name = "Yagura syslog " + Transport.ToString().ToLowerInvariant() }.Start();
         }
     }
 
-    private async Task HandleConnectionAsync(Socket client)
+    private const int ConnectionStackBytes = 256 * 1024;
+
+    private void HandleConnection(Socket client, TaskCompletionSource done)
     {
         var remote = (client.RemoteEndPoint as IPEndPoint)?.Address;
         if (remote is { IsIPv4MappedToIPv6: true })
@@ -106,67 +113,74 @@ public sealed class SyslogTcpListener : IAsyncDisposable
             {
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = tls;
-                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                handshake.CancelAfter(TimeSpan.FromSeconds(30));
-                await tls.AuthenticateAsServerAsync(
-                    new SslServerAuthenticationOptions
-                    {
-                        ServerCertificate = _certificate,
-                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                        ClientCertificateRequired = false,
-                    },
-                    handshake.Token);
+                client.ReceiveTimeout = (int)HandshakeTimeout.TotalMilliseconds;
+                tls.AuthenticateAsServer(new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = _certificate,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    ClientCertificateRequired = false,
+                });
+                client.ReceiveTimeout = 0;
             }
 
-            await ReadMessagesAsync(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024)), tenant, source);
+            ReadMessages(stream, tenant, source);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex) when (ex is IOException or AuthenticationException or SocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or AuthenticationException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             if (_spool.Fault is { } fault)
             {
                 ListenerLog.SpoolFailed(_logger, Transport, source, fault.Message);
             }
-            else
+            else if (!_stopping.IsCancellationRequested)
             {
                 ListenerLog.ConnectionEnded(_logger, Transport, source, ex.Message);
             }
         }
         finally
         {
-            await stream.DisposeAsync();
+            stream.Dispose();
+            done.TrySetResult();
         }
     }
 
-    private async Task ReadMessagesAsync(PipeReader pipe, string tenant, string? source)
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
+
+    private void ReadMessages(Stream stream, string tenant, string? source)
     {
         var decoder = new SyslogFrameDecoder(_maxMessageBytes);
         var framingErrors = 0;
+
+        // Room for a whole message of the largest size and more behind it: the decoder cuts a longer one once it has
+        // seen that much, so a full buffer always yields a message.
+        var buffer = new byte[_maxMessageBytes + (64 * 1024)];
+        var filled = 0;
 
         // The spool takes the batch's buffer on append and leaves the batch empty for the next read.
         using var batch = new SpoolBatch();
         while (true)
         {
-            var read = await pipe.ReadAsync(_stopping.Token);
-            var buffer = read.Buffer;
+            var read = stream.Read(buffer, filled, buffer.Length - filled);
+            var completed = read == 0;
+            filled += read;
             var truncatedCount = 0;
             var received = _time.GetUtcNow();
-            var reader = new SequenceReader<byte>(buffer);
+            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(buffer, 0, filled));
             while (decoder.TryRead(ref reader, out var message, out var truncated))
             {
                 batch.Add(message, new RecordMeta(tenant, received, Transport, source, truncated, null));
                 truncatedCount += truncated ? 1 : 0;
             }
 
-            if (read.IsCompleted && decoder.TryReadFinal(ref reader, out var last, out var lastTruncated))
+            if (completed && decoder.TryReadFinal(ref reader, out var last, out var lastTruncated))
             {
                 batch.Add(last, new RecordMeta(tenant, received, Transport, source, lastTruncated, null));
                 truncatedCount += lastTruncated ? 1 : 0;
             }
 
-            pipe.AdvanceTo(reader.Position, buffer.End);
+            // The batch holds copies: what is left of the buffer is the start of the next message.
+            var consumed = (int)reader.Consumed;
+            buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+            filled -= consumed;
             if (decoder.FramingErrors != framingErrors)
             {
                 _counters.AddFramingErrors(decoder.FramingErrors - framingErrors);
@@ -176,13 +190,12 @@ public sealed class SyslogTcpListener : IAsyncDisposable
             if (batch.Count > 0)
             {
                 var count = batch.Count;
-                await _spool.AppendAsync(batch, _stopping.Token);
+                _spool.AppendAsync(batch, _stopping.Token).AsTask().GetAwaiter().GetResult();
                 _counters.AddReceived(count, truncatedCount);
             }
 
-            if (read.IsCompleted)
+            if (completed)
             {
-                await pipe.CompleteAsync();
                 return;
             }
         }
@@ -197,13 +210,19 @@ public sealed class SyslogTcpListener : IAsyncDisposable
             await _acceptLoop;
         }
 
-        Task[] connections;
+        // Blocking reads end when their socket closes.
+        (Socket Client, Task Done)[] connections;
         lock (_connections)
         {
             connections = [.. _connections];
         }
 
-        await Task.WhenAll(connections);
+        foreach (var (client, _) in connections)
+        {
+            client.Dispose();
+        }
+
+        await Task.WhenAll(connections.Select(c => c.Done));
         _stopping.Dispose();
     }
 }
