@@ -149,7 +149,7 @@ internal sealed class PartitionCursor : IDisposable
                 continue;
             }
 
-            // JSON holds the original when the column has a folded or placeholder value.
+            // fields holds the original when the column has a folded or placeholder value.
             object? value = r.GetFieldType(ordinal) == typeof(long) ? r.GetInt64(ordinal)
                 : r.GetFieldType(ordinal) == typeof(string) ? r.GetString(ordinal)
                 : null;

@@ -218,7 +218,7 @@ internal sealed class PartitionWriter : IDisposable
     }
 
     /// <summary>
-    /// Starts the CPU-only work of a write (encoding rows, JSON, Bloom filters) on the store's helper threads, a block
+    /// Starts the CPU-only work of a write (encoding rows and fields, Bloom filters) on the store's helper threads, a block
     /// at a time: a block per Bloom block (so each filter is built by one thread from exactly the events it covers),
     /// or of 256 events without Bloom filters. The transaction inserts each block as soon as it is ready.
     /// </summary>

@@ -11,7 +11,7 @@ namespace Yagura.Storage.Sqlite.Internal;
 
 /// <summary>
 /// The CPU-only part of writing a run of consecutive events (one Bloom block): each row's parameters with its text
-/// already encoded as UTF-8 and its fields as JSON, and the block's Bloom filter. Blocks are independent of each
+/// already encoded as UTF-8 and its fields encoded (binary, or JSON in format-1 files), and the block's Bloom filter. Blocks are independent of each
 /// other, so a batch's blocks are prepared on several threads (<see cref="PrepareJob"/>); binding and stepping SQLite
 /// then stays serial and cheap.
 /// </summary>
@@ -37,7 +37,7 @@ internal sealed class PreparedBlock : IDisposable
 
     public int Count { get; private set; }
 
-    /// <summary>Bytes of text and JSON of the prepared rows: about what they add to the file.</summary>
+    /// <summary>Bytes of text and fields of the prepared rows: about what they add to the file.</summary>
     public int EncodedBytes => _bytes.WrittenCount;
 
     /// <summary>Bytes of buffers kept between uses.</summary>
@@ -112,7 +112,7 @@ internal sealed class PreparedBlock : IDisposable
 
     private static ReadOnlySpan<byte> OtherBlob => [0];
 
-    /// <remarks>Produces exactly what the serial writer bound: see the column and JSON rules in <see cref="Schema"/>.</remarks>
+    /// <remarks>Produces exactly what the serial writer bound: see the column and fields rules in <see cref="Schema"/>.</remarks>
     private void PrepareRow(EventRecord e, Span<Parameter> row, bool bloom)
     {
         row[0] = Parameter.Integer(e.Id);
@@ -147,7 +147,7 @@ internal sealed class PreparedBlock : IDisposable
             {
                 null => default,
 
-                // Non-ASCII is folded here because NOCASE only folds ASCII; the original stays in the JSON.
+                // Non-ASCII is folded here because NOCASE only folds ASCII; the original stays in fields.
                 string s => Text(Ascii.IsValid(s) ? s : s.ToUpperInvariant()),
                 long l => Parameter.Integer(l),
                 int n => Parameter.Integer(n),
@@ -304,7 +304,7 @@ internal sealed class PreparedBlock : IDisposable
         Text,
         Blob,
 
-        /// <summary>A promoted column whose value lives in the JSON.</summary>
+        /// <summary>A promoted column whose value lives in fields.</summary>
         Other,
     }
 

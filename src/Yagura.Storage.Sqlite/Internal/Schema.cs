@@ -17,7 +17,7 @@ internal static class Schema
     /// <summary>
     /// ECS fields promoted to columns of their own (indexable, NOCASE). A column holds the field's value when it is a
     /// string (ASCII as is, otherwise upper-cased invariantly so NOCASE equality agrees with ordinal-ignore-case) or
-    /// a long; for any other value it holds <see cref="Other"/> and the value itself lives in the JSON.
+    /// a long; for any other value it holds <see cref="Other"/> and the value itself lives in <c>fields</c>.
     /// </summary>
     public static readonly (string Field, string Column, bool Indexed)[] Columns =
     [
