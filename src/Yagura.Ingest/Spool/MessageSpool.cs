@@ -401,7 +401,9 @@ public sealed class MessageSpool : IAsyncDisposable
                     {
                         if (_unflushed.Count > 0)
                         {
-                            _flushTimer.Change(_options.FlushInterval - _time.GetElapsedTime(_lastFlush), Timeout.InfiniteTimeSpan);
+                            // Clamped: the clock moved on since FlushIsDue read it, and a rest of exactly -1 ms would mean "never".
+                            var rest = _options.FlushInterval - _time.GetElapsedTime(_lastFlush);
+                            _flushTimer.Change(rest > TimeSpan.Zero ? rest : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
                         }
 
                         _writerWaiting = true;

@@ -80,6 +80,35 @@ public sealed class MessageSpoolTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(6)]
+    public async Task Append_ClockMovingBetweenTheWritersReadings_NeverFaultsTheSpool(int stepMilliseconds)
+    {
+        // The writer checks whether a flush is due and then arms its timer for the rest of the interval, reading the
+        // clock twice: time passing in between once made that rest negative, the timer threw and the spool stopped.
+        await using var spool = _dir.Open(_dir.Options(flushInterval: TimeSpan.FromMilliseconds(5)), new SteppingClock(TimeSpan.FromMilliseconds(stepMilliseconds)));
+        var appends = await AppendRecordsAsync(spool, batches: 200, perBatch: 1);
+
+        await Task.WhenAll(appends.Select(a => a.Durable)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Null(spool.Fault);
+        Assert.Equal(appends[^1].EndPosition, spool.DurablePosition);
+    }
+
+    /// <summary>A clock that moves on by a step every time it is read; timers are the system's.</summary>
+    private sealed class SteppingClock(TimeSpan step) : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, step.Ticks);
+    }
+
     [Fact]
     public async Task Durable_CompletesOnlyWhenTheGroupCommitFsyncs()
     {
