@@ -27,7 +27,7 @@ LOGGEN=/tmp/sng/usr/bin/loggen
 dotnet publish src/Yagura.Cli -c Release -o "$WORK/bin" -nologo -v quiet >/dev/null
 dotnet publish bench/Yagura.Benchmarks -c Release -o "$WORK/bench" -nologo -v quiet >/dev/null
 YAGURA="$WORK/bin/yagura"
-# One stopwatch process for both receivers, polling every 5 ms in-process (EndToEndWait.cs): a curl or stat per
+# One stopwatch process for both receivers, polling every 20 ms in-process (EndToEndWait.cs): a curl or stat per
 # poll would cost a large share of the two cores and bias the comparison.
 WAIT=("$WORK/bench/Yagura.Benchmarks" --e2e-wait)
 
