@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+
+using Yagura.Core.Events;
+
+namespace Yagura.Detection.Events;
+
+/// <summary>
+/// An event as detection sees it: flattened field names (nested objects joined with dots, as the ingest parsers do)
+/// to values (<see cref="string"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/>, null, or a list of
+/// those), plus the raw text for keyword searches and the event time that correlation windows run on.
+/// </summary>
+public sealed class DetectionEvent
+{
+    public DetectionEvent(IReadOnlyDictionary<string, object?> fields, string? original = null, DateTimeOffset? timestamp = null, long id = 0, string tenantId = "default")
+    {
+        Fields = fields;
+        Original = original;
+        Timestamp = timestamp;
+        Id = id;
+        TenantId = tenantId;
+    }
+
+    public IReadOnlyDictionary<string, object?> Fields { get; }
+
+    /// <summary>The raw message, searched by keyword (unnamed) detections besides the field values.</summary>
+    public string? Original { get; }
+
+    /// <summary>Event time, when known; correlation falls back to the order of arrival without it.</summary>
+    public DateTimeOffset? Timestamp { get; }
+
+    /// <summary>The stored event's id (0 for events that are not stored, such as offline tests).</summary>
+    public long Id { get; }
+
+    public string TenantId { get; }
+
+    /// <summary>A stored event: its fields plus the ones with properties of their own.</summary>
+    public static DetectionEvent FromRecord(EventRecord record)
+    {
+        var fields = new Dictionary<string, object?>(record.Fields.Count + 4, StringComparer.Ordinal);
+        foreach (var (name, value) in record.Fields)
+        {
+            fields[name] = value;
+        }
+
+        fields[FieldNames.TenantId] = record.TenantId;
+        if (record.Message is not null)
+        {
+            fields[FieldNames.Message] = record.Message;
+        }
+
+        if (record.ErrorMessage is not null)
+        {
+            fields[FieldNames.ErrorMessage] = record.ErrorMessage;
+        }
+
+        return new DetectionEvent(fields, record.Original, record.Timestamp, record.Id, record.TenantId);
+    }
+
+    /// <summary>
+    /// A JSON object, flattened: nested objects become dotted names (<c>{"Event":{"System":{"EventID":1}}}</c> →
+    /// <c>Event.System.EventID</c>), arrays of scalars become lists, arrays holding objects are kept as their JSON text.
+    /// The timestamp is read from <c>@timestamp</c>, or from the Windows event's <c>TimeCreated</c> when present.
+    /// </summary>
+    public static DetectionEvent FromJson(JsonElement root, long id = 0, string tenantId = "default")
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException("An event must be a JSON object.", nameof(root));
+        }
+
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        Flatten(root, "", fields);
+        return new DetectionEvent(fields, root.GetRawText(), TimestampOf(fields), id, tenantId);
+    }
+
+    private static readonly string[] TimestampFields = ["@timestamp", "Event.System.TimeCreated.#attributes.SystemTime", "TimeCreated", "timestamp", "UtcTime"];
+
+    private static DateTimeOffset? TimestampOf(Dictionary<string, object?> fields)
+    {
+        foreach (var name in TimestampFields)
+        {
+            if (fields.TryGetValue(name, out var value) && value is string s
+                && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+            {
+                return time;
+            }
+        }
+
+        return null;
+    }
+
+    private static void Flatten(JsonElement element, string prefix, Dictionary<string, object?> fields)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = prefix.Length == 0 ? property.Name : prefix + "." + property.Name;
+            var value = property.Value;
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    Flatten(value, name, fields);
+                    break;
+                case JsonValueKind.Array:
+                    fields[name] = ArrayValue(value);
+                    break;
+                default:
+                    fields[name] = Scalar(value);
+                    break;
+            }
+        }
+    }
+
+    private static object? ArrayValue(JsonElement array)
+    {
+        var items = new List<object?>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+            {
+                return array.GetRawText();
+            }
+
+            items.Add(Scalar(item));
+        }
+
+        return items;
+    }
+
+    private static object? Scalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.TryGetInt64(out var l) ? l : value.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+using Yagura.Detection.Events;
+
+namespace Yagura.Detection.Tests.Events;
+
+public sealed class DetectionEventTests
+{
+    [Fact]
+    public void FromJson_FlattensNestedObjectsAndReadsTheWindowsEventTime()
+    {
+        using var doc = JsonDocument.Parse("""
+            {"Event":{"System":{"EventID":1,"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},
+              "TimeCreated":{"#attributes":{"SystemTime":"2025-11-27T07:40:10.165324Z"}}},
+              "EventData":{"Image":"C:\\Windows\\cmd.exe","Ratio":0.5,"Tags":["a","b"],"Objs":[{"x":1}]}}}
+            """);
+
+        var e = DetectionEvent.FromJson(doc.RootElement);
+
+        Assert.Equal(1L, e.Fields["Event.System.EventID"]);
+        Assert.Equal("Microsoft-Windows-Sysmon", e.Fields["Event.System.Provider.#attributes.Name"]);
+        Assert.Equal(@"C:\Windows\cmd.exe", e.Fields["Event.EventData.Image"]);
+        Assert.Equal(0.5, e.Fields["Event.EventData.Ratio"]);
+        Assert.Equal(["a", "b"], (List<object?>)e.Fields["Event.EventData.Tags"]!);
+        Assert.Equal("""[{"x":1}]""", e.Fields["Event.EventData.Objs"]);
+        Assert.Equal(new DateTimeOffset(2025, 11, 27, 7, 40, 10, TimeSpan.Zero).AddTicks(1653240), e.Timestamp);
+    }
+
+    [Fact]
+    public void FromJson_RejectsAnythingButAnObject()
+    {
+        using var doc = JsonDocument.Parse("[1]");
+        Assert.Throws<ArgumentException>(() => DetectionEvent.FromJson(doc.RootElement));
+    }
+}
