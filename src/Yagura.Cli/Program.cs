@@ -9,6 +9,7 @@ var root = new RootCommand("Yagura: collect, store and search security logs for 
     TenantCommand.Create(),
     TokenCommand.Create(),
     CertCommand.Create(),
+    RulesCommand.Create(),
 };
 
 // Ctrl-C / SIGTERM cancel the running command, which then stores everything it accepted. The default would kill the

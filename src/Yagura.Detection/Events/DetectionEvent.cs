@@ -71,6 +71,7 @@ public sealed class DetectionEvent
 
         var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
         Flatten(root, "", fields);
+        AddWindowsAliases(fields);
         return new DetectionEvent(fields, root.GetRawText(), TimestampOf(fields), id, tenantId);
     }
 
@@ -88,6 +89,41 @@ public sealed class DetectionEvent
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Names Sigma rules use for Windows event fields that the evtx JSON form spells otherwise: without spaces (Sigma
+    /// strips them: "Threat Name" → <c>ThreatName</c>), and <c>UserData</c> fields without the element that wraps them
+    /// (<c>Event.UserData.Operation_ClientFailure.Operation</c> → <c>Event.UserData.Operation</c>). The original names
+    /// stay; an alias never replaces a field of that name.
+    /// </summary>
+    private static void AddWindowsAliases(Dictionary<string, object?> fields)
+    {
+        const string UserData = "Event.UserData.";
+        List<KeyValuePair<string, object?>>? aliases = null;
+        foreach (var (name, value) in fields)
+        {
+            var alias = name;
+            if (alias.StartsWith(UserData, StringComparison.Ordinal) && alias.IndexOf('.', UserData.Length) is var dot and > 0)
+            {
+                alias = UserData + alias[(dot + 1)..];
+            }
+
+            if (alias.Contains(' ', StringComparison.Ordinal))
+            {
+                alias = alias.Replace(" ", "", StringComparison.Ordinal);
+            }
+
+            if (!ReferenceEquals(alias, name))
+            {
+                (aliases ??= []).Add(new(alias, value));
+            }
+        }
+
+        foreach (var (alias, value) in aliases ?? [])
+        {
+            fields.TryAdd(alias, value);
+        }
     }
 
     private static void Flatten(JsonElement element, string prefix, Dictionary<string, object?> fields)

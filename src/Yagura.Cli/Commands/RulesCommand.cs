@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Text.Json;
+
+using Yagura.Detection.Events;
+using Yagura.Detection.Sigma;
+
+namespace Yagura.Cli.Commands;
+
+/// <summary><c>yagura rules check|test</c>: Sigma rules offline, for rule authors, tests and hunting over exports.</summary>
+internal static class RulesCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>The pipelines shipped with Yagura, copied next to the executable at build.</summary>
+    public static string DefaultPipelines => Path.Combine(AppContext.BaseDirectory, "content", "pipelines");
+
+    public static Command Create() => new("rules", "Check Sigma rules, or run them over events from JSON files") { Check(), Test() };
+
+    private static Option<string[]> Pipelines() => new("--pipeline")
+    {
+        Description = "Field-mapping and log-source pipelines (files or directories; default: the ones shipped in content/pipelines)",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private static Command Check()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Rule files or directories", Arity = ArgumentArity.OneOrMore };
+        var pipelines = Pipelines();
+        var command = new Command("check", "Compile rules and print {total, compiled, unsupported, errors} as JSON") { paths, pipelines };
+        command.SetAction(parse =>
+        {
+            if (Load(parse.GetValue(paths)!, parse.GetValue(pipelines)) is not { } set)
+            {
+                return 2;
+            }
+
+            Console.Out.WriteLine(JsonSerializer.Serialize(
+                new CheckReport(set.Total, set.Compiled, Problems(set.Unsupported), [.. set.Errors.Concat(set.Pipeline.Errors).Select(p => new Error(p.Path, p.Line, p.Error))], Problems(set.Inactive)),
+                Json));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Test()
+    {
+        var rules = new Option<string[]>("--rules") { Description = "Rule files or directories", Required = true, AllowMultipleArgumentsPerToken = true };
+        var events = new Option<string[]>("--events") { Description = "JSON files of events: an object, an array, NDJSON or concatenated objects", Required = true, AllowMultipleArgumentsPerToken = true };
+        var pipelines = Pipelines();
+        var command = new Command("test", "Run rules over events; print one JSON line per match") { rules, events, pipelines };
+        command.SetAction(parse =>
+        {
+            if (Load(parse.GetValue(rules)!, parse.GetValue(pipelines)) is not { } set)
+            {
+                return 2;
+            }
+
+            foreach (var problem in set.Errors.Concat(set.Pipeline.Errors))
+            {
+                Console.Error.WriteLine($"yagura: {problem.Path}:{problem.Line}: {problem.Error}");
+            }
+
+            var files = parse.GetValue(events)!;
+            if (files.FirstOrDefault(f => !File.Exists(f)) is { } missing)
+            {
+                return CommonOptions.Fail($"no events file at {missing}");
+            }
+
+            using var output = new StreamWriter(Console.OpenStandardOutput(), EventFiles.Utf8, 1 << 16);
+            var matcher = set.CreateMatcher();
+            var matches = new List<SigmaRule>();
+            long index = 0;
+            foreach (var file in files)
+            {
+                foreach (var item in EventFiles.Read(file, index))
+                {
+                    if (item.Event is not { } e)
+                    {
+                        Console.Error.WriteLine($"yagura: {item.Error}");
+                        index += item.Error!.Contains(" is a JSON ", StringComparison.Ordinal) ? 1 : 0;
+                        continue;
+                    }
+
+                    index = e.Id + 1;
+                    matches.Clear();
+                    matcher.Match(e, matches);
+                    foreach (var rule in matches)
+                    {
+                        output.WriteLine(JsonSerializer.Serialize(new Match(rule.Id, rule.Title, rule.Level, e.Id), Json));
+                    }
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static SigmaRuleSet? Load(string[] rulePaths, string[]? pipelinePaths)
+    {
+        var pipelines = pipelinePaths is { Length: > 0 } ? pipelinePaths : [DefaultPipelines];
+        foreach (var path in rulePaths.Concat(pipelines))
+        {
+            if (!File.Exists(path) && !Directory.Exists(path))
+            {
+                CommonOptions.Fail($"no rule or pipeline file or directory at {path}");
+                return null;
+            }
+        }
+
+        return SigmaRuleSet.Load(rulePaths, SigmaPipeline.Load(pipelines));
+    }
+
+    private static List<Problem> Problems(IEnumerable<RuleProblem> problems) => [.. problems.Select(p => new Problem(p.Path, p.Error))];
+
+    private sealed record CheckReport(int Total, int Compiled, List<Problem> Unsupported, List<Error> Errors, List<Problem> Inactive);
+
+    private sealed record Problem(string Path, string Reason);
+
+    private sealed record Error(string Path, int Line, string Message)
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("error")]
+        public string Message { get; init; } = Message;
+    }
+
+    private sealed record Match(string RuleId, string Title, string Level, long EventIndex);
+}

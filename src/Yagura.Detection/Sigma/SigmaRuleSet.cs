@@ -1,0 +1,292 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+using Yagura.Detection.Events;
+using Yagura.Detection.Sigma.Internal;
+
+namespace Yagura.Detection.Sigma;
+
+/// <summary>
+/// Sigma rules compiled against a pipeline, grouped by log source: an event is checked against a group's rules only
+/// when it belongs to the group's log source. Immutable once loaded; each thread evaluates events through its own
+/// <see cref="Matcher"/>.
+/// </summary>
+public sealed class SigmaRuleSet
+{
+    private readonly FieldTable _fields = new();
+    private readonly List<RuleGroup> _groups = [];
+    private readonly List<SigmaRule> _rules = [];
+
+    private SigmaRuleSet(SigmaPipeline pipeline) => Pipeline = pipeline;
+
+    public SigmaPipeline Pipeline { get; }
+
+    /// <summary>Rules whose detection compiled and whose log source the pipeline defines: these are evaluated.</summary>
+    public IReadOnlyList<SigmaRule> Rules => _rules;
+
+    /// <summary>Every rule document found (detection rules; correlation and filter documents are counted apart).</summary>
+    public int Total { get; private set; }
+
+    /// <summary>Rules whose detection compiled, active or not.</summary>
+    public int Compiled { get; private set; }
+
+    /// <summary>Valid rules using something Yagura does not evaluate.</summary>
+    public List<RuleProblem> Unsupported { get; } = [];
+
+    /// <summary>Invalid files and rules: YAML errors, unknown modifiers, malformed conditions …</summary>
+    public List<RuleProblem> Errors { get; } = [];
+
+    /// <summary>Compiled rules that are not evaluated because no pipeline defines their log source.</summary>
+    public List<RuleProblem> Inactive { get; } = [];
+
+    /// <summary>Documents that are not detection rules (correlation rules, filters), by file, for their own loaders.</summary>
+    public List<(string Path, YamlMappingNode Document)> OtherDocuments { get; } = [];
+
+    /// <summary>Loads every rule file of <paramref name="paths"/> (files or directories, searched recursively).</summary>
+    public static SigmaRuleSet Load(IEnumerable<string> paths, SigmaPipeline pipeline)
+    {
+        var set = new SigmaRuleSet(pipeline);
+        var byLogSource = new Dictionary<SigmaLogSource, List<SigmaRule>>();
+        foreach (var file in RuleFiles.Expand(paths))
+        {
+            foreach (var rule in set.LoadFile(file))
+            {
+                if (!byLogSource.TryGetValue(rule.LogSource, out var list))
+                {
+                    byLogSource[rule.LogSource] = list = [];
+                }
+
+                list.Add(rule);
+            }
+        }
+
+        foreach (var (logSource, rules) in byLogSource)
+        {
+            var predicate = set.CompileLogSource(logSource, out var missing);
+            if (predicate is null)
+            {
+                set.Inactive.AddRange(rules.Select(r => new RuleProblem(r.Path, r.Line, $"no pipeline defines the log source {missing}")));
+                continue;
+            }
+
+            set._groups.Add(new RuleGroup(logSource, predicate, [.. rules]));
+            set._rules.AddRange(rules);
+        }
+
+        return set;
+    }
+
+    /// <summary>A matcher owns the per-event scratch state; use one per thread.</summary>
+    public Matcher CreateMatcher() => new(this);
+
+    private IEnumerable<SigmaRule> LoadFile(string path)
+    {
+        YamlStream stream;
+        try
+        {
+            stream = new YamlStream();
+            using var reader = File.OpenText(path);
+            stream.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            Total++;
+            Errors.Add(new RuleProblem(path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message)));
+            yield break;
+        }
+        catch (IOException e)
+        {
+            Total++;
+            Errors.Add(new RuleProblem(path, 0, e.Message));
+            yield break;
+        }
+
+        foreach (var document in stream.Documents)
+        {
+            if (document.RootNode is not YamlMappingNode root)
+            {
+                Total++;
+                Errors.Add(new RuleProblem(path, document.RootNode.Line(), "a rule must be a YAML map"));
+                continue;
+            }
+
+            if (root.Get("correlation") is not null || root.Get("filter") is not null)
+            {
+                OtherDocuments.Add((path, root));
+                continue;
+            }
+
+            Total++;
+            SigmaRule? rule = null;
+            try
+            {
+                rule = Parse(path, root);
+                Compiled++;
+            }
+            catch (SigmaUnsupportedException e)
+            {
+                Unsupported.Add(new RuleProblem(path, e.Line == 0 ? root.Line() : e.Line, e.Message));
+            }
+            catch (SigmaRuleException e)
+            {
+                Errors.Add(new RuleProblem(path, e.Line == 0 ? root.Line() : e.Line, e.Message));
+            }
+
+            if (rule is not null)
+            {
+                yield return rule;
+            }
+        }
+    }
+
+    private SigmaRule Parse(string path, YamlMappingNode root)
+    {
+        if (root.Get("action") is not null)
+        {
+            throw new SigmaUnsupportedException("rule collections ('action: global/repeat') are Sigma 1 syntax", root.Line());
+        }
+
+        var title = root.GetString("title") ?? throw new SigmaRuleException("the rule has no 'title'", root.Line());
+        var logSourceNode = root.Get("logsource") as YamlMappingNode ?? throw new SigmaRuleException("the rule has no 'logsource' map", root.Line());
+        var logSource = new SigmaLogSource(
+            logSourceNode.GetString("product")?.ToLowerInvariant(),
+            logSourceNode.GetString("category")?.ToLowerInvariant(),
+            logSourceNode.GetString("service")?.ToLowerInvariant());
+        var detection = root.Get("detection") as YamlMappingNode ?? throw new SigmaRuleException("the rule has no 'detection' map", root.Line());
+
+        var compiler = new DetectionCompiler(_fields, field => Pipeline.Candidates(field, logSource.Product));
+        var identifiers = new Dictionary<string, Node>(StringComparer.Ordinal);
+        YamlNode? condition = null;
+        foreach (var (keyNode, value) in detection.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            switch (key)
+            {
+                case "condition":
+                    condition = value;
+                    break;
+                case "timeframe":
+                    break;
+                default:
+                    identifiers[key] = compiler.CompileSearch(value);
+                    break;
+            }
+        }
+
+        var conditions = condition switch
+        {
+            YamlScalarNode s when !s.IsNull() => [s],
+            YamlSequenceNode seq when seq.Children.Count > 0 => seq.Children.Select(c => c as YamlScalarNode ?? throw new SigmaRuleException("a condition list holds strings", c.Line())).ToList(),
+            _ => throw new SigmaRuleException("the detection has no 'condition'", detection.Line()),
+        };
+
+        var nodes = conditions.Select(c =>
+        {
+            try
+            {
+                return ConditionParser.Parse(c.Value ?? "", identifiers);
+            }
+            catch (SigmaRuleException e) when (e.Line == 0)
+            {
+                throw e is SigmaUnsupportedException ? new SigmaUnsupportedException(e.Message, c.Line()) : new SigmaRuleException(e.Message, c.Line());
+            }
+        }).ToArray();
+
+        return new SigmaRule(nodes.Length == 1 ? nodes[0] : new OrNode(nodes))
+        {
+            Id = root.GetString("id") ?? System.IO.Path.GetFileNameWithoutExtension(path),
+            Name = root.GetString("name"),
+            Title = title,
+            Status = root.GetString("status"),
+            Description = root.GetString("description"),
+            Level = root.GetString("level")?.ToLowerInvariant() ?? "",
+            Tags = root.GetStrings("tags"),
+            FalsePositives = root.Get("falsepositives") is YamlSequenceNode ? root.GetStrings("falsepositives") : [],
+            LogSource = logSource,
+            Path = path,
+            Line = root.Line(),
+        };
+    }
+
+    /// <summary>The test for "this event is of that log source": every part the rule names must be defined.</summary>
+    private Node? CompileLogSource(SigmaLogSource logSource, out string missing)
+    {
+        var parts = new List<Node>();
+        missing = "";
+        foreach (var (kind, value) in new[] { ("product", logSource.Product), ("category", logSource.Category), ("service", logSource.Service) })
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            // A category or service defined for the rule's product wins over a product-independent definition.
+            var candidates = Pipeline.LogSources.Where(d => kind switch
+            {
+                "product" => d.Definition.Product == value && d.Definition.Category is null && d.Definition.Service is null,
+                "category" => d.Definition.Category == value,
+                _ => d.Definition.Service == value,
+            }).ToList();
+            if (kind != "product")
+            {
+                var specific = candidates.Where(d => d.Definition.Product == logSource.Product).ToList();
+                candidates = specific.Count > 0 ? specific : [.. candidates.Where(d => d.Definition.Product is null)];
+            }
+
+            if (candidates.Count == 0)
+            {
+                missing = $"{kind}:{value}" + (kind != "product" && logSource.Product is not null ? $" (product:{logSource.Product})" : "");
+                return null;
+            }
+
+            parts.AddRange(candidates.Select(d =>
+            {
+                var compiler = new DetectionCompiler(_fields, field => Pipeline.Candidates(field, d.File.Product ?? d.Definition.Product));
+                return compiler.CompileSearch(d.Definition.When);
+            }).ToArray() is var nodes && nodes.Length == 1 ? nodes[0] : new OrNode(nodes));
+        }
+
+        return parts.Count switch
+        {
+            0 => ConstNode.True,
+            1 => parts[0],
+            _ => new AndNode([.. parts]),
+        };
+    }
+
+    private sealed record RuleGroup(SigmaLogSource LogSource, Node Predicate, SigmaRule[] Rules);
+
+    /// <summary>Evaluates events against the rule set, reusing its scratch state between events.</summary>
+    public sealed class Matcher
+    {
+        private readonly SigmaRuleSet _set;
+        private readonly EvalContext _context;
+
+        internal Matcher(SigmaRuleSet set)
+        {
+            _set = set;
+            _context = new EvalContext(set._fields);
+        }
+
+        /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>.</summary>
+        public void Match(DetectionEvent e, List<SigmaRule> matches)
+        {
+            _context.Reset(e);
+            foreach (var group in _set._groups)
+            {
+                if (!group.Predicate.Eval(_context))
+                {
+                    continue;
+                }
+
+                foreach (var rule in group.Rules)
+                {
+                    if (rule.Detection.Eval(_context))
+                    {
+                        matches.Add(rule);
+                    }
+                }
+            }
+        }
+    }
+}
