@@ -72,6 +72,11 @@ public sealed class SigmaPipeline
         {
             Errors.Add(new RuleProblem(path, (int)e.Start.Line, e.InnerException?.Message ?? e.Message));
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner gives up this way on some malformed input (e.g. an unclosed flow sequence).
+            Errors.Add(new RuleProblem(path, 0, "invalid YAML: " + e.Message));
+        }
         catch (IOException e)
         {
             Errors.Add(new RuleProblem(path, 0, e.Message));

@@ -94,6 +94,13 @@ public sealed class SigmaRuleSet
             Errors.Add(new RuleProblem(path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message)));
             yield break;
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner gives up this way on some malformed input (e.g. an unclosed flow sequence).
+            Total++;
+            Errors.Add(new RuleProblem(path, 0, "invalid YAML: " + e.Message));
+            yield break;
+        }
         catch (IOException e)
         {
             Total++;

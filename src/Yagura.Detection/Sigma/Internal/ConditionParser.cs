@@ -30,6 +30,11 @@ internal sealed partial class ConditionParser
         }
 
         var node = parser.ParseOr();
+        if (parser._next < parser._tokens.Count && parser._tokens[parser._next].Text == "|")
+        {
+            throw Aggregation();
+        }
+
         if (parser._next < parser._tokens.Count)
         {
             throw parser.Error($"unexpected '{parser._tokens[parser._next].Text}'");
@@ -84,7 +89,7 @@ internal sealed partial class ConditionParser
 
         if (token == "|")
         {
-            throw new SigmaUnsupportedException("aggregation expressions in the condition ('| count() …') are Sigma 1 syntax; write a correlation rule instead");
+            throw Aggregation();
         }
 
         if (_next + 1 < _tokens.Count && _tokens[_next + 1].Text.Equals("of", StringComparison.OrdinalIgnoreCase))
@@ -134,6 +139,9 @@ internal sealed partial class ConditionParser
 
         return matched.Length == 1 ? matched[0] : all ? new AndNode(matched) : new OrNode(matched);
     }
+
+    private static SigmaUnsupportedException Aggregation() =>
+        new("aggregation expressions in the condition ('| count() …') are Sigma 1 syntax; write a correlation rule instead");
 
     private bool Accept(string keyword)
     {

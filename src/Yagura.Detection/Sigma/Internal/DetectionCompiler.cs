@@ -66,7 +66,8 @@ internal sealed class DetectionCompiler(FieldTable fields, Func<string, IReadOnl
 
     private Node CompileItemCore(string? field, string[] modifiers, YamlNode valueNode, int line)
     {
-        var m = Modifiers.Parse(modifiers);
+        // Keywords search the whole event: a keyword is found anywhere in a value, as full-text backends do.
+        var m = Modifiers.Parse(modifiers, field is null ? "contains" : null);
         var values = valueNode switch
         {
             YamlScalarNode s => [s],

@@ -40,7 +40,7 @@ internal sealed class Modifiers
 
     public bool RegexDotAll { get; private set; }
 
-    public static Modifiers Parse(IEnumerable<string> names)
+    public static Modifiers Parse(IEnumerable<string> names, string? defaultPosition = null)
     {
         var m = new Modifiers();
         foreach (var raw in names)
@@ -101,6 +101,11 @@ internal sealed class Modifiers
                 default:
                     throw new SigmaRuleException($"unknown modifier '{raw}'");
             }
+        }
+
+        if (m.Kind is ValueKind.String && m.Position is null)
+        {
+            m.Position = defaultPosition;
         }
 
         if (m.Kind is not ValueKind.String && (m.Position is not null || m.Transforms.Count > 0))
