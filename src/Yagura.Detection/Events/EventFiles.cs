@@ -11,38 +11,52 @@ public static class EventFiles
 {
     public sealed record Item(DetectionEvent? Event, string? Error);
 
+    /// <summary>The file's events in order, read as a stream (a file of a million events is not held in memory).</summary>
     public static IEnumerable<Item> Read(string path, long firstIndex = 0)
     {
-        var bytes = File.ReadAllBytes(path);
         var index = firstIndex;
-        var items = new List<Item>();
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
-        try
+        using var stream = File.OpenRead(path);
+        using var values = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream, topLevelValues: true, Options).ToBlockingEnumerable().GetEnumerator();
+        while (true)
         {
-            while (reader.Read())
+            JsonElement root;
+            string? error = null;
+            try
             {
-                using var document = JsonDocument.ParseValue(ref reader);
-                var root = document.RootElement;
-                if (root.ValueKind == JsonValueKind.Array)
+                if (!values.MoveNext())
                 {
-                    foreach (var element in root.EnumerateArray())
-                    {
-                        items.Add(ToItem(element, index++, path));
-                    }
+                    yield break;
                 }
-                else
+
+                root = values.Current;
+            }
+            catch (JsonException e)
+            {
+                root = default;
+                error = $"{path}: line {e.LineNumber + 1}: malformed JSON ({e.Message}); the rest of the file is skipped";
+            }
+
+            if (error is not null)
+            {
+                yield return new Item(null, error);
+                yield break;
+            }
+
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var element in root.EnumerateArray())
                 {
-                    items.Add(ToItem(root, index++, path));
+                    yield return ToItem(element, index++, path);
                 }
             }
+            else
+            {
+                yield return ToItem(root, index++, path);
+            }
         }
-        catch (JsonException e)
-        {
-            items.Add(new Item(null, $"{path}: line {e.LineNumber + 1}: malformed JSON ({e.Message}); the rest of the file is skipped"));
-        }
-
-        return items;
     }
+
+    private static readonly JsonSerializerOptions Options = new() { ReadCommentHandling = JsonCommentHandling.Skip };
 
     private static Item ToItem(JsonElement element, long index, string path) =>
         element.ValueKind == JsonValueKind.Object

@@ -17,6 +17,9 @@ public sealed class SigmaRuleSet
     private readonly List<RuleGroup> _groups = [];
     private readonly List<SigmaRule> _rules = [];
 
+    // Picks the groups whose log source an event may be of (most log sources are a channel or an event id).
+    private Prefilter _groupFilter = null!;
+
     private SigmaRuleSet(SigmaPipeline pipeline) => Pipeline = pipeline;
 
     public SigmaPipeline Pipeline { get; }
@@ -69,12 +72,16 @@ public sealed class SigmaRuleSet
                 continue;
             }
 
-            set._groups.Add(new RuleGroup(logSource, predicate, [.. rules]));
+            set._groups.Add(new RuleGroup(logSource, predicate, [.. rules], new Prefilter([.. rules.Select(r => r.Detection)])));
             set._rules.AddRange(rules);
         }
 
+        set._groupFilter = new Prefilter([.. set._groups.Select(g => g.Predicate)]);
         return set;
     }
+
+    /// <summary>Transitions of every prefilter automaton (about six bytes each).</summary>
+    internal long PrefilterTableEntries => _groupFilter.TableEntries + _groups.Sum(g => g.Prefilter.TableEntries);
 
     /// <summary>A matcher owns the per-event scratch state; use one per thread.</summary>
     public Matcher CreateMatcher() => new(this);
@@ -261,39 +268,77 @@ public sealed class SigmaRuleSet
         };
     }
 
-    private sealed record RuleGroup(SigmaLogSource LogSource, Node Predicate, SigmaRule[] Rules);
+    private sealed record RuleGroup(SigmaLogSource LogSource, Node Predicate, SigmaRule[] Rules, Prefilter Prefilter);
 
     /// <summary>Evaluates events against the rule set, reusing its scratch state between events.</summary>
     public sealed class Matcher
     {
         private readonly SigmaRuleSet _set;
         private readonly EvalContext _context;
+        private readonly Prefilter.Stamps _groupStamps;
+        private readonly Prefilter.Stamps[] _stamps;
+        private readonly List<int> _groups = [];
+        private readonly List<int> _candidates = [];
 
         internal Matcher(SigmaRuleSet set)
         {
             _set = set;
             _context = new EvalContext(set._fields);
+            _groupStamps = new Prefilter.Stamps(set._groupFilter, set._groups.Count);
+            _stamps = [.. set._groups.Select(g => new Prefilter.Stamps(g.Prefilter, g.Rules.Length))];
         }
 
-        /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>.</summary>
+        /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>, in load order per log source.</summary>
         public void Match(DetectionEvent e, List<SigmaRule> matches)
         {
             _context.Reset(e);
-            foreach (var group in _set._groups)
+            Candidates(_set._groupFilter, _groupStamps, _groups);
+            foreach (var g in _groups)
             {
+                var group = _set._groups[g];
+                _context.Atoms = _groupStamps;
                 if (!group.Predicate.Eval(_context))
                 {
                     continue;
                 }
 
-                foreach (var rule in group.Rules)
+                Candidates(group.Prefilter, _stamps[g], _candidates);
+                _context.Atoms = _stamps[g];
+                foreach (var r in _candidates)
                 {
+                    var rule = group.Rules[r];
                     if (rule.Detection.Eval(_context))
                     {
                         matches.Add(rule);
                     }
                 }
             }
+
+            _context.Atoms = null;
+        }
+
+        /// <summary>Every rule of every group whose log source holds, without the prefilters: the reference the
+        /// prefilters are tested against.</summary>
+        internal void MatchExhaustively(DetectionEvent e, List<SigmaRule> matches)
+        {
+            _context.Reset(e);
+            _context.Atoms = null;
+            foreach (var group in _set._groups)
+            {
+                if (group.Predicate.Eval(_context))
+                {
+                    matches.AddRange(group.Rules.Where(r => r.Detection.Eval(_context)));
+                }
+            }
+        }
+
+        private void Candidates(Prefilter prefilter, Prefilter.Stamps stamps, List<int> candidates)
+        {
+            candidates.Clear();
+            candidates.AddRange(prefilter.Always);
+            stamps.Next();
+            prefilter.AddCandidates(_context, stamps, candidates);
+            candidates.Sort();
         }
     }
 }

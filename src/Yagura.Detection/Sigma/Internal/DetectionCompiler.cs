@@ -120,8 +120,8 @@ internal sealed class DetectionCompiler(FieldTable fields, Func<string, IReadOnl
     private static StringMatcher[] Matchers(IEnumerable<string> texts, Modifiers m) =>
         [.. texts.SelectMany(t => Expand(t, m)).Select(p => StringMatcher.For(p, m.Cased))];
 
-    private Node StringsNode(string? field, StringMatcher[] matchers, bool all) =>
-        field is null ? new KeywordNode(matchers, all) : new StringNode(fields.IdOf(candidates(field)), matchers, all);
+    private StringNode StringsNode(string? field, StringMatcher[] matchers, bool all) =>
+        new(field is null ? FieldTable.AllValues : fields.IdOf(candidates(field)), matchers, all);
 
     /// <summary>A value through the transformation modifiers in order, then placed by contains/startswith/endswith.</summary>
     private static IEnumerable<SigmaPattern> Expand(string text, Modifiers m)

@@ -12,7 +12,11 @@ namespace Yagura.Detection.Sigma.Internal;
 internal sealed class FieldTable
 {
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-    private readonly List<string[]> _candidates = [];
+    private readonly List<string[]> _candidates = [[]];
+
+    /// <summary>The pseudo-field keyword (unnamed) detections search: every value of the event (its message among them;
+    /// not the raw text, whose values are those same fields).</summary>
+    public const int AllValues = 0;
 
     public int Count => _candidates.Count;
 
@@ -30,17 +34,31 @@ internal sealed class FieldTable
     }
 
     public string[] CandidatesOf(int id) => _candidates[id];
+
+    private Dictionary<string, (int Field, int Rank)[]>? _byName;
+
+    /// <summary>For an event field name, the fields that read it and at which rank of their candidates. Built on first
+    /// use, after every rule is compiled: an event then costs a look-up per field it has, not per field rules read.</summary>
+    public Dictionary<string, (int Field, int Rank)[]> ByName => _byName ??= _candidates
+        .SelectMany((names, id) => names.Select((name, rank) => (Name: name, Id: id, Rank: rank)))
+        .GroupBy(x => x.Name, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Select(x => (x.Id, x.Rank)).ToArray(), StringComparer.Ordinal);
 }
 
-/// <summary>One event under evaluation: field values resolved and turned into strings once, on first use.</summary>
+/// <summary>One event under evaluation: its fields resolved once, when it arrives, and turned into strings on first
+/// use.</summary>
 internal sealed class EvalContext(FieldTable fields)
 {
     private static readonly string[] NoStrings = [];
     private Slot[] _slots = [];
+    private readonly List<int> _present = [];
     private int _generation;
     private string[]? _allStrings;
 
     public DetectionEvent Event { get; private set; } = null!;
+
+    /// <summary>The literals found in this event by the prefilter of the rules being evaluated (null: none ran).</summary>
+    public Prefilter.Stamps? Atoms { get; set; }
 
     public void Reset(DetectionEvent e)
     {
@@ -56,7 +74,36 @@ internal sealed class EvalContext(FieldTable fields)
             Array.Clear(_slots);
             _generation = 1;
         }
+
+        // Walk the event's own fields: a field no rule reads costs one look-up, and a field rules read but the event
+        // lacks costs nothing (its slot is simply not stamped with this generation).
+        _present.Clear();
+        var byName = fields.ByName;
+        foreach (var (name, value) in e.Fields)
+        {
+            if (!byName.TryGetValue(name, out var readers))
+            {
+                continue;
+            }
+
+            foreach (var (field, rank) in readers)
+            {
+                ref var slot = ref _slots[field];
+                if (slot.Generation != _generation)
+                {
+                    slot = new Slot { Generation = _generation, Found = true, Value = value, Rank = rank };
+                    _present.Add(field);
+                }
+                else if (rank < slot.Rank)
+                {
+                    slot = new Slot { Generation = _generation, Found = true, Value = value, Rank = rank };
+                }
+            }
+        }
     }
+
+    /// <summary>The fields (of those rules read) that this event has.</summary>
+    public List<int> Present => _present;
 
     public bool Exists(int field) => Resolve(field).Found;
 
@@ -65,12 +112,17 @@ internal sealed class EvalContext(FieldTable fields)
     /// <summary>The field's value as strings: one for a scalar, one per item for a list, none when absent or null.</summary>
     public string[] Strings(int field)
     {
+        if (field == FieldTable.AllValues)
+        {
+            return AllStrings();
+        }
+
         ref var slot = ref Resolve(field);
         return slot.Strings ??= ToStrings(slot.Value);
     }
 
-    /// <summary>Every string value of the event and its raw text: what keyword detections search.</summary>
-    public string[] AllStrings()
+    /// <summary>Every string value of the event: what keyword detections search.</summary>
+    private string[] AllStrings()
     {
         if (_allStrings is null)
         {
@@ -78,11 +130,6 @@ internal sealed class EvalContext(FieldTable fields)
             foreach (var (_, value) in Event.Fields)
             {
                 all.AddRange(ToStrings(value));
-            }
-
-            if (Event.Original is { } original)
-            {
-                all.Add(original);
             }
 
             _allStrings = [.. all];
@@ -96,17 +143,8 @@ internal sealed class EvalContext(FieldTable fields)
         ref var slot = ref _slots[field];
         if (slot.Generation != _generation)
         {
-            slot = default;
-            slot.Generation = _generation;
-            foreach (var name in fields.CandidatesOf(field))
-            {
-                if (Event.Fields.TryGetValue(name, out var value))
-                {
-                    slot.Found = true;
-                    slot.Value = value;
-                    break;
-                }
-            }
+            // Not among the event's fields.
+            slot = new Slot { Generation = _generation };
         }
 
         return ref slot;
@@ -134,5 +172,6 @@ internal sealed class EvalContext(FieldTable fields)
         public bool Found;
         public object? Value;
         public string[]? Strings;
+        public int Rank;
     }
 }

@@ -7,11 +7,13 @@ namespace Yagura.Detection.Sigma.Internal;
 internal abstract class Node
 {
     public abstract bool Eval(EvalContext ctx);
+
+    public virtual IEnumerable<Node> Children => [];
 }
 
 internal sealed class AndNode(Node[] children) : Node
 {
-    public Node[] Children => children;
+    public override IEnumerable<Node> Children => children;
 
     public override bool Eval(EvalContext ctx)
     {
@@ -29,7 +31,7 @@ internal sealed class AndNode(Node[] children) : Node
 
 internal sealed class OrNode(Node[] children) : Node
 {
-    public Node[] Children => children;
+    public override IEnumerable<Node> Children => children;
 
     public override bool Eval(EvalContext ctx)
     {
@@ -47,7 +49,7 @@ internal sealed class OrNode(Node[] children) : Node
 
 internal sealed class NotNode(Node child) : Node
 {
-    public Node Child => child;
+    public override IEnumerable<Node> Children => [child];
 
     public override bool Eval(EvalContext ctx) => !child.Eval(ctx);
 }
@@ -70,25 +72,31 @@ internal sealed class StringNode(int field, StringMatcher[] matchers, bool all) 
 
     public bool All => all;
 
-    public override bool Eval(EvalContext ctx) => Test(ctx.Strings(field), matchers, all);
+    /// <summary>
+    /// Per matcher, the prefilter's atom that decides it (-1: the matcher runs), set when the node's rule joins a
+    /// group: the group's automaton has already looked for every literal of the event, so most matchers are a lookup.
+    /// </summary>
+    public int[]? AtomIds { get; set; }
 
-    public static bool Test(string[] values, StringMatcher[] matchers, bool all)
+    public override bool Eval(EvalContext ctx)
     {
-        if (values.Length == 0)
+        if (AtomIds is not { } atoms || ctx.Atoms is not { } marks)
         {
-            return false;
+            return Test(ctx.Strings(@field), matchers, all);
         }
 
-        foreach (var matcher in matchers)
+        string[]? values = null;
+        for (var i = 0; i < matchers.Length; i++)
         {
-            var hit = false;
-            foreach (var value in values)
+            bool hit;
+            if (atoms[i] >= 0)
             {
-                if (matcher.IsMatch(value))
-                {
-                    hit = true;
-                    break;
-                }
+                hit = marks.IsMarked(atoms[i]);
+            }
+            else
+            {
+                values ??= ctx.Strings(@field);
+                hit = Any(values, matchers[i]);
             }
 
             if (hit != all)
@@ -99,12 +107,37 @@ internal sealed class StringNode(int field, StringMatcher[] matchers, bool all) 
 
         return all;
     }
-}
 
-/// <summary>Keyword (unnamed) search: any string value of the event, or its raw text, matches.</summary>
-internal sealed class KeywordNode(StringMatcher[] matchers, bool all) : Node
-{
-    public override bool Eval(EvalContext ctx) => StringNode.Test(ctx.AllStrings(), matchers, all);
+    public static bool Test(string[] values, StringMatcher[] matchers, bool all)
+    {
+        if (values.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var matcher in matchers)
+        {
+            if (Any(values, matcher) != all)
+            {
+                return !all;
+            }
+        }
+
+        return all;
+    }
+
+    private static bool Any(string[] values, StringMatcher matcher)
+    {
+        foreach (var value in values)
+        {
+            if (matcher.IsMatch(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary><c>field: null</c>: the field is absent, null or empty of values.</summary>

@@ -8,6 +8,10 @@ internal abstract class StringMatcher
 {
     public abstract bool IsMatch(string value);
 
+    /// <summary>A literal every matching value holds (ignoring case), and where: what the prefilter looks for.
+    /// Null when there is none worth looking for.</summary>
+    public virtual LiteralAtom? Atom => null;
+
     /// <summary>The cheapest matcher for a wildcard pattern: plain comparisons for the common shapes.</summary>
     public static StringMatcher For(SigmaPattern pattern, bool cased)
     {
@@ -56,24 +60,30 @@ internal sealed class AnyMatcher : StringMatcher
 
 internal sealed class EqualsMatcher(string text, StringComparison comparison) : StringMatcher
 {
-    public string Text => text;
-
     public override bool IsMatch(string value) => string.Equals(value, text, comparison);
+
+    public override LiteralAtom? Atom => text.Length == 0 ? null : new(AtomPlace.Whole, text, comparison == StringComparison.OrdinalIgnoreCase);
 }
 
 internal sealed class StartsWithMatcher(string text, StringComparison comparison) : StringMatcher
 {
     public override bool IsMatch(string value) => value.StartsWith(text, comparison);
+
+    public override LiteralAtom? Atom => text.Length == 0 ? null : new(AtomPlace.Start, text, comparison == StringComparison.OrdinalIgnoreCase);
 }
 
 internal sealed class EndsWithMatcher(string text, StringComparison comparison) : StringMatcher
 {
     public override bool IsMatch(string value) => value.EndsWith(text, comparison);
+
+    public override LiteralAtom? Atom => text.Length == 0 ? null : new(AtomPlace.End, text, comparison == StringComparison.OrdinalIgnoreCase);
 }
 
 internal sealed class ContainsMatcher(string text, StringComparison comparison) : StringMatcher
 {
     public override bool IsMatch(string value) => value.Contains(text, comparison);
+
+    public override LiteralAtom? Atom => text.Length == 0 ? null : new(AtomPlace.Anywhere, text, comparison == StringComparison.OrdinalIgnoreCase);
 }
 
 internal sealed class RegexMatcher(Regex regex) : StringMatcher
@@ -99,10 +109,14 @@ internal sealed class GlobMatcher : StringMatcher
     private const char AnyOne = '\uFFFE';
     private readonly string _pattern;
     private readonly bool _cased;
+    private readonly string _longestLiteral;
+
+    public override LiteralAtom? Atom => _longestLiteral.Length == 0 ? null : new(AtomPlace.Anywhere, _longestLiteral);
 
     public GlobMatcher(SigmaPattern pattern, bool cased)
     {
         _cased = cased;
+        _longestLiteral = pattern.Parts.Where(p => p.Kind == SigmaPattern.PartKind.Literal).Select(p => p.Text).MaxBy(t => t.Length) ?? "";
         _pattern = string.Concat(pattern.Parts.Select(p => p.Kind switch
         {
             SigmaPattern.PartKind.Any => AnyRun.ToString(),
@@ -147,3 +161,16 @@ internal sealed class GlobMatcher : StringMatcher
         return p == pattern.Length;
     }
 }
+
+internal enum AtomPlace
+{
+    Anywhere,
+    Start,
+    End,
+    Whole,
+}
+
+/// <summary>A literal a value must hold, at a place, for a matcher to match it.</summary>
+/// <remarks><c>Exact</c>: the atom holds exactly when the matcher matches (a case-insensitive comparison), rather than
+/// being only necessary.</remarks>
+internal readonly record struct LiteralAtom(AtomPlace Place, string Text, bool Exact = false);

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+
+using Yagura.Detection.Events;
+using Yagura.Detection.Sigma;
+
+namespace Yagura.Benchmarks.Detection;
+
+/// <summary>
+/// Times the Sigma matcher alone on events already read into memory: load, then match every event, for the whole
+/// rule set and for the first 10, 100 and 1,000 rules. <c>--sigma-profile EVENTS_FILE PIPELINES RULE_PATH...</c>.
+/// </summary>
+internal static class SigmaProfile
+{
+    public static int Run(string[] args)
+    {
+        var events = EventFiles.Read(args[0]).Select(i => i.Event).OfType<DetectionEvent>().ToList();
+        var pipeline = SigmaPipeline.Load([args[1]]);
+        var full = SigmaRuleSet.Load(args[2..], pipeline);
+        Console.WriteLine($"{events.Count:N0} events; {full.Rules.Count:N0} active rules of {full.Total:N0}; prefilter automata {full.PrefilterTableEntries * 6 / 1e6:F1} MB");
+        var files = full.Rules.Select(r => r.Path).Distinct().ToList();
+        foreach (var n in Environment.GetEnvironmentVariable("YAGURA_PROFILE_FULL_ONLY") is null ? new[] { 10, 100, 1000, files.Count } : [files.Count])
+        {
+            var set = n == files.Count ? full : SigmaRuleSet.Load(files.Take(n), pipeline);
+            Measure(set, events, $"{set.Rules.Count,5} rules");
+        }
+
+        return 0;
+    }
+
+    private static void Measure(SigmaRuleSet set, List<DetectionEvent> events, string label)
+    {
+        var matcher = set.CreateMatcher();
+        var matches = new List<SigmaRule>();
+        foreach (var e in events.Take(10_000))
+        {
+            matcher.Match(e, matches); // warm-up: tiered JIT
+        }
+
+        long total = 0;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        foreach (var e in events)
+        {
+            matches.Clear();
+            matcher.Match(e, matches);
+            total += matches.Count;
+        }
+
+        clock.Stop();
+
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: {events.Count / clock.Elapsed.TotalSeconds,10:N0} events/s wall, {events.Count / cpuSeconds,10:N0} per CPU-second, {1e6 * clock.Elapsed.TotalSeconds / events.Count:F2} µs/event, {total:N0} matches"));
+    }
+}

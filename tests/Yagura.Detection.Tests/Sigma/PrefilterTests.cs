@@ -1,0 +1,109 @@
+using System.Text;
+
+using Yagura.Detection.Events;
+using Yagura.Detection.Sigma;
+using Yagura.Detection.Sigma.Internal;
+using Yagura.Testing;
+
+namespace Yagura.Detection.Tests.Sigma;
+
+/// <summary>The prefilters only skip work: with them, every event matches exactly the rules it matches without.</summary>
+public sealed class PrefilterTests
+{
+    [Fact]
+    public void AhoCorasick_FindsEveryOccurrenceOfEveryPattern_IgnoringCase()
+    {
+        var random = new Random(7);
+        const string Alphabet = "abAB\\- .éÉ";
+        string Word(int max) => new([.. Enumerable.Range(0, random.Next(1, max)).Select(_ => Alphabet[random.Next(Alphabet.Length)])]);
+        for (var round = 0; round < 300; round++)
+        {
+            var patterns = Enumerable.Range(0, random.Next(1, 12)).Select(_ => Word(5)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var text = Word(40);
+            var automaton = new AhoCorasick(patterns);
+            var found = new HashSet<(int, int)>();
+            automaton.Scan(text, ref found, static (ref HashSet<(int, int)> f, int pattern, int end) => f.Add((pattern, end)));
+
+            var expected = new HashSet<(int, int)>();
+            for (var p = 0; p < patterns.Count; p++)
+            {
+                for (var i = 0; i + patterns[p].Length <= text.Length; i++)
+                {
+                    if (string.Compare(text, i, patterns[p], 0, patterns[p].Length, StringComparison.OrdinalIgnoreCase) == 0)
+                    {
+                        expected.Add((p, i + patterns[p].Length));
+                    }
+                }
+            }
+
+            Assert.True(expected.SetEquals(found), $"patterns [{string.Join(", ", patterns)}] in '{text}'");
+        }
+    }
+
+    [Fact]
+    public void SigmaHqWindowsRules_MatchTheSameWithAndWithoutPrefilters()
+    {
+        var sigma = Path.Combine(RepositoryPaths.Shared, "sigma");
+        var set = SigmaRuleSet.Load([Path.Combine(sigma, "rules", "windows"), Path.Combine(sigma, "rules-emerging-threats")], SigmaPipeline.Load([RepositoryPaths.Content("pipelines")]));
+        var events = EventFiles.Read(RegressionEvents(sigma)).Select(i => i.Event!).ToList();
+        Assert.True(events.Count > 200, $"{events.Count} regression events");
+
+        // Each regression event, and variants with its values cut, re-cased and spliced together, so that near misses
+        // (a literal at the wrong place, a prefix of a literal) are tried too.
+        var random = new Random(11);
+        var variants = events.Concat(events.SelectMany(e => Enumerable.Range(0, 10).Select(_ => Mutate(e, events[random.Next(events.Count)], random)))).ToList();
+        var matcher = set.CreateMatcher();
+        var fast = new List<SigmaRule>();
+        var slow = new List<SigmaRule>();
+        var total = 0;
+        foreach (var e in variants)
+        {
+            fast.Clear();
+            slow.Clear();
+            matcher.Match(e, fast);
+            matcher.MatchExhaustively(e, slow);
+            Assert.Equal(slow.Select(r => r.Id).Order(), fast.Select(r => r.Id).Order());
+            total += fast.Count;
+        }
+
+        Assert.True(total > 300, $"only {total} matches over {variants.Count} events");
+    }
+
+    private static string RegressionEvents(string sigma)
+    {
+        // One NDJSON file of every regression event, so EventFiles reads them as a stream like any user file.
+        var path = Path.Combine(Path.GetTempPath(), $"yagura-regression-{Environment.ProcessId}.json");
+        var text = new StringBuilder();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(sigma, "regression_data"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            text.AppendLine(File.ReadAllText(file));
+        }
+
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    private static DetectionEvent Mutate(DetectionEvent e, DetectionEvent other, Random random)
+    {
+        var fields = new Dictionary<string, object?>(e.Fields, StringComparer.Ordinal);
+        foreach (var name in fields.Keys.ToList())
+        {
+            if (fields[name] is not string s || s.Length == 0 || random.Next(3) != 0)
+            {
+                continue;
+            }
+
+            fields[name] = random.Next(6) switch
+            {
+                0 => s[..random.Next(s.Length)],
+                1 => s[random.Next(s.Length)..],
+                2 => random.Next(2) == 0 ? s.ToUpperInvariant() : s.ToLowerInvariant(),
+                3 => "x" + s,
+                4 => s + "x",
+                _ => other.Fields.TryGetValue(name, out var o) && o is string os ? s[..(s.Length / 2)] + os[(os.Length / 2)..] : " " + s + " ",
+            };
+        }
+
+        return new DetectionEvent(fields, e.Original, e.Timestamp, e.Id);
+    }
+}
