@@ -586,10 +586,13 @@ public sealed class CorrelationEngine
         var max = _options.MaxGroupsPerRule;
         if (state.GroupCount >= max)
         {
+            // Expired groups go first. Unless that frees a tenth of the limit, the least recently active go too: each
+            // full pass over the groups then buys room for a tenth of the limit, so a flood of new keys costs
+            // amortised constant time per key instead of a pass per key.
+            var keep = Math.Min(max - (max / 10), max - 1);
             SweepAll(state);
-            if (state.GroupCount >= max)
+            if (state.GroupCount > keep)
             {
-                var keep = Math.Min(max - (max / 10), max - 1);
                 EvictLeastRecent(state, except: null, () => state.GroupCount <= keep);
                 StateLimitHit(state, partition, ticks, $"group limit ({max} groups)", max);
             }
@@ -609,13 +612,14 @@ public sealed class CorrelationEngine
             return;
         }
 
+        // As for groups: a pass over the rule's state must free a tenth of the limit, by expiry or by eviction.
+        var keep = max - (max / 10);
         SweepAll(state);
-        if (state.EntryCount <= max)
+        if (state.EntryCount <= keep)
         {
             return;
         }
 
-        var keep = max - (max / 10);
         EvictLeastRecent(state, current, () => state.EntryCount <= keep);
         if (state.EntryCount > keep)
         {
