@@ -26,6 +26,10 @@ public sealed record CorrelationParseResult(CorrelationRule? Rule, IReadOnlyList
 /// keys in the <c>correlation</c> section (a <c>group_by</c> typo would otherwise mean "no grouping"), a
 /// <c>field</c> on types that do not use one, and conditions no count can meet. Time spans take the units the
 /// specification lists (s, m, h, d); pySigma's w, M and y are refused, the last two having no fixed length.
+/// Where the specification and pySigma differ, the specification wins: a condition may hold several operators
+/// (joined by AND, the specification's way of writing a range; pySigma takes exactly one). pySigma's extensions that
+/// the specification leaves open are read: <c>percentile</c> for value_percentile (default 50), a single string for
+/// <c>rules</c> or <c>group-by</c>, <c>generate</c> inside the correlation section, fractional thresholds.
 /// </remarks>
 public static class CorrelationRuleParser
 {
