@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 
+using Yagura.Detection.Correlation;
 using Yagura.Detection.Events;
 using Yagura.Detection.Sigma;
 
@@ -67,6 +68,23 @@ internal static class RulesCommand
             }
 
             using var output = new StreamWriter(Console.OpenStandardOutput(), EventFiles.Utf8, 1 << 16);
+            var correlation = set.Correlations.Count > 0 ? set.CreateCorrelationEngine() : null;
+            var latest = DateTimeOffset.MinValue;
+            void Print(IEnumerable<CorrelationAlert> alerts)
+            {
+                foreach (var alert in alerts)
+                {
+                    if (alert.Kind == CorrelationAlertKind.Match)
+                    {
+                        output.WriteLine(JsonSerializer.Serialize(new CorrelationMatch(alert.RuleId, alert.Title, alert.Level ?? "", alert.EventIds), Json));
+                    }
+                    else
+                    {
+                        Console.Error.WriteLine($"yagura: correlation {alert.RuleId}: {alert.Reason}");
+                    }
+                }
+            }
+
             var matcher = set.CreateMatcher();
             var matches = new List<SigmaRule>();
             long index = 0;
@@ -84,11 +102,27 @@ internal static class RulesCommand
                     index = e.Id + 1;
                     matches.Clear();
                     matcher.Match(e, matches);
+                    latest = e.Timestamp is { } t && t > latest ? t : latest;
                     foreach (var rule in matches)
                     {
-                        output.WriteLine(JsonSerializer.Serialize(new Match(rule.Id, rule.Title, rule.Level, e.Id), Json));
+                        // A base rule of a correlation with 'generate: false' alerts only through the correlation.
+                        if (correlation?.SuppressesBaseAlerts(rule.Id, rule.Name) != true)
+                        {
+                            output.WriteLine(JsonSerializer.Serialize(new Match(rule.Id, rule.Title, rule.Level, e.Id), Json));
+                        }
+
+                        if (correlation?.References(rule.Id, rule.Name) == true)
+                        {
+                            Print(correlation.Process(rule.Id, rule.Name, e));
+                        }
                     }
                 }
+            }
+
+            // The end of the input closes every window: conditions such as 'lt' are decided when a window ends.
+            if (correlation is not null && latest > DateTimeOffset.MinValue)
+            {
+                Print(correlation.AdvanceTime(latest.AddYears(10)));
             }
 
             return 0;
@@ -124,4 +158,6 @@ internal static class RulesCommand
     }
 
     private sealed record Match(string RuleId, string Title, string Level, long EventIndex);
+
+    private sealed record CorrelationMatch(string RuleId, string Title, string Level, IReadOnlyList<long> EventIndices);
 }

@@ -16,32 +16,49 @@ public static class EventFiles
     {
         var index = firstIndex;
         using var stream = File.OpenRead(path);
-        using var values = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream, topLevelValues: true, Options).ToBlockingEnumerable().GetEnumerator();
+        var buffer = new byte[1 << 16];
+        int start = 0, end = 0;
+        long lines = 0;
+        var final = false;
         while (true)
         {
-            JsonElement root;
-            string? error = null;
-            try
+            // One value at a time from what is buffered; the values before a fault are all returned.
+            var (value, consumed, error, needMore) = NextValue(buffer.AsSpan(start, end - start), final, lines);
+            if (error is not null)
             {
-                if (!values.MoveNext())
+                yield return new Item(null, $"{path}: {error}; the rest of the file is skipped");
+                yield break;
+            }
+
+            if (needMore)
+            {
+                if (final)
                 {
                     yield break;
                 }
 
-                root = values.Current;
-            }
-            catch (JsonException e)
-            {
-                root = default;
-                error = $"{path}: line {e.LineNumber + 1}: malformed JSON ({e.Message}); the rest of the file is skipped";
+                if (start > 0)
+                {
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
+                }
+
+                if (end == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                var read = stream.Read(buffer, end, buffer.Length - end);
+                end += read;
+                final = read == 0;
+                continue;
             }
 
-            if (error is not null)
-            {
-                yield return new Item(null, error);
-                yield break;
-            }
-
+            lines += buffer.AsSpan(start, consumed).Count((byte)'\n');
+            start += consumed;
+            using var document = value!;
+            var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Array)
             {
                 foreach (var element in root.EnumerateArray())
@@ -56,7 +73,35 @@ public static class EventFiles
         }
     }
 
-    private static readonly JsonSerializerOptions Options = new() { ReadCommentHandling = JsonCommentHandling.Skip };
+    private static (JsonDocument? Value, int Consumed, string? Error, bool NeedMore) NextValue(ReadOnlySpan<byte> data, bool final, long lines)
+    {
+        if (data.TrimStart(" \t\r\n"u8).IsEmpty)
+        {
+            return (null, 0, null, true);
+        }
+
+        var reader = new Utf8JsonReader(data, final, default);
+        try
+        {
+            if (!reader.Read())
+            {
+                return (null, 0, null, true);
+            }
+
+            var startIndex = (int)reader.TokenStartIndex;
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip())
+            {
+                return (null, 0, null, true);
+            }
+
+            var consumed = (int)reader.BytesConsumed;
+            return (JsonDocument.Parse(data[startIndex..consumed].ToArray()), consumed, null, false);
+        }
+        catch (JsonException e)
+        {
+            return (null, 0, $"line {lines + (e.LineNumber ?? 0) + 1}: malformed JSON ({e.Message})", false);
+        }
+    }
 
     private static Item ToItem(JsonElement element, long index, string path) =>
         element.ValueKind == JsonValueKind.Object

@@ -103,6 +103,18 @@ public sealed class SigmaPipeline
         return result;
     }
 
+    /// <summary>The event fields any pipeline reads a Sigma field from, the name itself first.</summary>
+    public IReadOnlyList<string> AllCandidates(string field)
+    {
+        var result = new List<string> { field };
+        foreach (var file in _files)
+        {
+            file.AddCandidates(field, result);
+        }
+
+        return result;
+    }
+
     internal IEnumerable<(PipelineFile File, PipelineFile.LogSourceDefinition Definition)> LogSources =>
         _files.SelectMany(f => f.LogSources.Select(d => (f, d)));
 }

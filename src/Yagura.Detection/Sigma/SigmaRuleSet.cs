@@ -1,6 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
+using Yagura.Detection.Correlation;
 using Yagura.Detection.Events;
 using Yagura.Detection.Sigma.Internal;
 
@@ -42,7 +43,10 @@ public sealed class SigmaRuleSet
     /// <summary>Compiled rules that are not evaluated because no pipeline defines their log source.</summary>
     public List<RuleProblem> Inactive { get; } = [];
 
-    /// <summary>Documents that are not detection rules (correlation rules, filters), by file, for their own loaders.</summary>
+    /// <summary>Correlation rules found among the rule files (valid ones; the others are in <see cref="Errors"/>).</summary>
+    public List<CorrelationRule> Correlations { get; } = [];
+
+    /// <summary>Documents that are neither detection nor correlation rules (filters), by file, for their own loader.</summary>
     public List<(string Path, YamlMappingNode Document)> OtherDocuments { get; } = [];
 
     /// <summary>Loads every rule file of <paramref name="paths"/> (files or directories, searched recursively).</summary>
@@ -82,6 +86,24 @@ public sealed class SigmaRuleSet
 
     /// <summary>Transitions of every prefilter automaton (about six bytes each).</summary>
     internal long PrefilterTableEntries => _groupFilter.TableEntries + _groups.Sum(g => g.Prefilter.TableEntries);
+
+    /// <summary>
+    /// A correlation engine over <see cref="Correlations"/>, reading group-by and value fields through the pipelines
+    /// (a correlation rule has no log source of its own, so every pipeline's names for the field are tried).
+    /// </summary>
+    public CorrelationEngine CreateCorrelationEngine(CorrelationEngineOptions? options = null) =>
+        new(Correlations, (e, field) =>
+        {
+            foreach (var name in Pipeline.AllCandidates(field))
+            {
+                if (e.Fields.TryGetValue(name, out var value))
+                {
+                    return value;
+                }
+            }
+
+            return null;
+        }, options);
 
     /// <summary>A matcher owns the per-event scratch state; use one per thread.</summary>
     public Matcher CreateMatcher() => new(this);
@@ -124,7 +146,21 @@ public sealed class SigmaRuleSet
                 continue;
             }
 
-            if (root.Get("correlation") is not null || root.Get("filter") is not null)
+            if (CorrelationRuleParser.IsCorrelation(root))
+            {
+                Total++;
+                var result = CorrelationRuleParser.Parse(root, path);
+                Errors.AddRange(result.Errors.Select(e => new RuleProblem(e.Path, e.Line, e.Message)));
+                if (result.Rule is { } correlation)
+                {
+                    Compiled++;
+                    Correlations.Add(correlation);
+                }
+
+                continue;
+            }
+
+            if (root.Get("filter") is not null)
             {
                 OtherDocuments.Add((path, root));
                 continue;
