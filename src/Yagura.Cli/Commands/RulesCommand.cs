@@ -19,8 +19,7 @@ internal static class RulesCommand
 
     private static Option<string[]> Pipelines() => new("--pipeline")
     {
-        Description = "Field-mapping and log-source pipelines (files or directories; default: the ones shipped in content/pipelines)",
-        AllowMultipleArgumentsPerToken = true,
+        Description = "A field-mapping and log-source pipeline file or directory, repeatable (default: the ones shipped in content/pipelines)",
     };
 
     private static Command Check()
