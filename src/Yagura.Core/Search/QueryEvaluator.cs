@@ -4,6 +4,7 @@ using System.Net.Sockets;
 
 using Yagura.Core.Events;
 using Yagura.Core.Search.Internal;
+using Yagura.Core.Text;
 
 namespace Yagura.Core.Search;
 
@@ -234,7 +235,7 @@ public static class QueryEvaluator
             var v4 = new IPv4Network(
                 ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3],
                 network.PrefixLength == 0 ? 0 : uint.MaxValue << (32 - network.PrefixLength));
-            return e => AnyValue(get(e), v4, static (n, v) => v is string s && QueryValues.TryParseIPv4(s, out var a) && n.Contains(a));
+            return e => AnyValue(get(e), v4, static (n, v) => v is string s && DottedQuad.TryParse(s, out var a) && n.Contains(a));
         }
 
         return e => AnyValue(get(e), network, static (n, v) =>

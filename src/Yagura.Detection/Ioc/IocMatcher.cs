@@ -5,6 +5,7 @@ using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
 
+using Yagura.Core.Text;
 using Yagura.Detection.Events;
 using Yagura.Detection.Ioc.Internal;
 
@@ -183,7 +184,7 @@ public sealed partial class IocMatcher
 
     private void MatchHost(ReadOnlySpan<char> host, string field, int types, string value, DateTimeOffset now, ref List<IocHit>? hits)
     {
-        if (IndicatorText.TryParseIPv4(host, out var v4))
+        if (DottedQuad.TryParse(host, out var v4))
         {
             MatchAddress(_v4, v4, field, types, value, now, ref hits);
             return;

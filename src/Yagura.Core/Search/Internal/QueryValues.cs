@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 
 using Yagura.Core.Events;
+using Yagura.Core.Text;
 
 namespace Yagura.Core.Search.Internal;
 
@@ -131,7 +132,7 @@ internal static class QueryValues
         }
         else
         {
-            if (!TryParseIPv4(addressText, out var v4) || prefix > 32)
+            if (!DottedQuad.TryParse(addressText, out var v4) || prefix > 32)
             {
                 return false;
             }
@@ -146,43 +147,6 @@ internal static class QueryValues
         }
 
         network = new IPNetwork(new IPAddress(bytes), prefix);
-        return true;
-    }
-
-    /// <summary>Strict dotted-quad IPv4 (four decimal parts 0–255), without allocating.</summary>
-    public static bool TryParseIPv4(ReadOnlySpan<char> text, out uint address)
-    {
-        address = 0;
-        var part = 0;
-        var value = -1;
-        foreach (var c in text)
-        {
-            if (char.IsAsciiDigit(c))
-            {
-                value = value < 0 ? c - '0' : (value * 10) + (c - '0');
-                if (value > 255)
-                {
-                    return false;
-                }
-            }
-            else if (c == '.' && value >= 0 && part < 3)
-            {
-                address = (address << 8) | (uint)value;
-                part++;
-                value = -1;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        if (part != 3 || value < 0)
-        {
-            return false;
-        }
-
-        address = (address << 8) | (uint)value;
         return true;
     }
 

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
+using Yagura.Core.Text;
+
 namespace Yagura.Detection.Ioc.Internal;
 
 /// <summary>
@@ -236,49 +238,12 @@ internal static class IndicatorText
             return true;
         }
 
-        if (!TryParseIPv4(text, out var v4))
+        if (!DottedQuad.TryParse(text, out var v4))
         {
             return false;
         }
 
         address = new IPAddress(ToNetworkOrder(v4));
-        return true;
-    }
-
-    /// <summary>A dotted quad (four decimal parts 0–255) as a number in host order, without allocating.</summary>
-    public static bool TryParseIPv4(ReadOnlySpan<char> text, out uint address)
-    {
-        address = 0;
-        var parts = 0;
-        var value = -1;
-        foreach (var c in text)
-        {
-            if (char.IsAsciiDigit(c))
-            {
-                value = value < 0 ? c - '0' : (value * 10) + (c - '0');
-                if (value > 255)
-                {
-                    return false;
-                }
-            }
-            else if (c == '.' && value >= 0 && parts < 3)
-            {
-                address = (address << 8) | (uint)value;
-                parts++;
-                value = -1;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        if (parts != 3 || value < 0)
-        {
-            return false;
-        }
-
-        address = (address << 8) | (uint)value;
         return true;
     }
 
