@@ -16,6 +16,8 @@ namespace Yagura.Detection.Sigma;
 /// fields:                           # Sigma field → event fields, tried in order; the first present is used
 ///   EventID: [EventID, event.code]
 /// prefixes: ["", Event.EventData.]  # tried in turn before every name (after the mapping)
+/// placeholders:                     # values of %name% for the 'expand' modifier (Sigma strings)
+///   Administrators: ['*\admin*', 'CORP\Domain Admins']
 /// logsources:
 ///   - product: windows
 ///     category: process_creation
@@ -83,6 +85,10 @@ public sealed class SigmaPipeline
         }
     }
 
+    /// <summary>The values a placeholder (<c>%name%</c>, for <c>expand</c>) stands for; null when no pipeline sets it.</summary>
+    public IReadOnlyList<string>? Placeholder(string name) =>
+        _files.Select(f => f.Placeholders.GetValueOrDefault(name)).LastOrDefault(v => v is not null);
+
     /// <summary>The event fields a Sigma field of a rule with this log source is read from, in order.</summary>
     public IReadOnlyList<string> Candidates(string field, string? product)
     {
@@ -133,6 +139,8 @@ internal sealed class PipelineFile
 
     public List<LogSourceDefinition> LogSources { get; } = [];
 
+    public Dictionary<string, string[]> Placeholders { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public static PipelineFile Parse(string path, YamlMappingNode root)
     {
         var file = new PipelineFile
@@ -166,6 +174,24 @@ internal sealed class PipelineFile
             if (file._prefixes.Length == 0)
             {
                 throw new SigmaRuleException("'prefixes' must list at least one prefix (\"\" for none)", prefixes.Line());
+            }
+        }
+
+        if (root.Get("placeholders") is { } placeholderNode)
+        {
+            if (placeholderNode is not YamlMappingNode placeholderMap)
+            {
+                throw new SigmaRuleException("'placeholders' must map names to lists of values", placeholderNode.Line());
+            }
+
+            foreach (var (key, value) in placeholderMap.Children)
+            {
+                file.Placeholders[((YamlScalarNode)key).Value ?? ""] = value switch
+                {
+                    YamlScalarNode v => [v.Value ?? ""],
+                    YamlSequenceNode seq => [.. seq.Children.OfType<YamlScalarNode>().Select(v => v.Value ?? "")],
+                    _ => throw new SigmaRuleException("a placeholder maps to a value or a list of values", value.Line()),
+                };
             }
         }
 

@@ -204,7 +204,7 @@ public sealed class SigmaRuleSet
             logSourceNode.GetString("service")?.ToLowerInvariant());
         var detection = root.Get("detection") as YamlMappingNode ?? throw new SigmaRuleException("the rule has no 'detection' map", root.Line());
 
-        var compiler = new DetectionCompiler(_fields, field => Pipeline.Candidates(field, logSource.Product));
+        var compiler = new DetectionCompiler(_fields, field => Pipeline.Candidates(field, logSource.Product), Pipeline.Placeholder);
         var identifiers = new Dictionary<string, Node>(StringComparer.Ordinal);
         YamlNode? condition = null;
         foreach (var (keyNode, value) in detection.Children)

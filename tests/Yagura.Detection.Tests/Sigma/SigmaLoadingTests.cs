@@ -104,4 +104,18 @@ public sealed class SigmaLoadingTests : IDisposable
         Assert.Equal(new SigmaLogSource("windows", null, "security"), rule.LogSource);
         Assert.Equal(1, rule.Line);
     }
+
+    [Fact]
+    public void Expand_ReplacesPlaceholdersWithTheValuesAPipelineSets()
+    {
+        var pipeline = _rules.Write("name: site\nplaceholders:\n  Admins: ['adm_*', 'root']\n  Dom: CORP\n", "site.pipeline.yml");
+        var rule = _rules.Write(SigmaTestRules.Rule("sel:\n  User|expand: '%Dom%/%Admins%'\n  Note|expand: '100\\% %Dom%'\ncondition: sel", id: "expand"));
+        var set = SigmaRuleSet.Load([rule], SigmaPipeline.Load([RepositoryPaths.Content("pipelines"), pipeline]));
+
+        Assert.Empty(set.Unsupported.Concat(set.Errors));
+        Assert.Equal(["expand"], SigmaTestRules.MatchIds(set, """{"User":"CORP/adm_alice","Note":"100% CORP"}"""));
+        Assert.Equal(["expand"], SigmaTestRules.MatchIds(set, """{"User":"corp/ROOT","Note":"100% CORP"}"""));
+        Assert.Empty(SigmaTestRules.MatchIds(set, """{"User":"CORP/alice","Note":"100% CORP"}"""));
+        Assert.Empty(SigmaTestRules.MatchIds(set, """{"User":"CORP/root","Note":"100\\% CORP"}"""));
+    }
 }

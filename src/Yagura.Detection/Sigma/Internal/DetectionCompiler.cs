@@ -10,7 +10,7 @@ namespace Yagura.Detection.Sigma.Internal;
 /// Compiles search identifiers (maps of <c>field|modifier…: values</c>, lists of maps, keyword lists) into nodes.
 /// Field names go through <paramref name="candidates"/>, the pipeline's mapping of a Sigma field to event fields.
 /// </summary>
-internal sealed class DetectionCompiler(FieldTable fields, Func<string, IReadOnlyList<string>> candidates)
+internal sealed partial class DetectionCompiler(FieldTable fields, Func<string, IReadOnlyList<string>> candidates, Func<string, IReadOnlyList<string>?>? placeholders = null)
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly char[] Dashes = ['-', '/', '\u2013', '\u2014', '\u2015'];
@@ -109,7 +109,7 @@ internal sealed class DetectionCompiler(FieldTable fields, Func<string, IReadOnl
                 ValueKind.FieldRef => Combine([.. texts.Select(t => (Node)new FieldRefNode(FieldId(), fields.IdOf(candidates(t)), m.Cased ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))], m.All),
                 ValueKind.Number => new NumberNode(FieldId(), m.Compare, [.. texts.Select(ParseNumber)], m.All, m.TimePart),
                 // With 'all', every value must match, but the variants one value expands to (windash, base64offset) are alternatives.
-                _ when m.All && texts.Count > 1 => And([.. texts.Select(t => StringsNode(field, Matchers([t], m), all: false))]),
+                _ when m.All && texts.Count > 1 => And([.. texts.Select(t => (Node)StringsNode(field, Matchers([t], m), all: false))]),
                 _ => StringsNode(field, Matchers(texts, m), all: false),
             };
         }
@@ -117,8 +117,32 @@ internal sealed class DetectionCompiler(FieldTable fields, Func<string, IReadOnl
         return m.Neq ? new NotNode(node) : node;
     }
 
-    private static StringMatcher[] Matchers(IEnumerable<string> texts, Modifiers m) =>
-        [.. texts.SelectMany(t => Expand(t, m)).Select(p => StringMatcher.For(p, m.Cased))];
+    private StringMatcher[] Matchers(IEnumerable<string> texts, Modifiers m) =>
+        [.. texts.SelectMany(t => m.Transforms.Contains("expand") ? ExpandPlaceholders(t) : [t]).SelectMany(t => Expand(t, m)).Select(p => StringMatcher.For(p, m.Cased))];
+
+    /// <summary>
+    /// <c>expand</c>: every <c>%name%</c> replaced by each of the placeholder's configured values (Sigma strings, so
+    /// they may hold wildcards), every combination when there are several; <c>\%</c> is a plain percent sign.
+    /// </summary>
+    private List<string> ExpandPlaceholders(string text)
+    {
+        var results = new List<string> { "" };
+        var last = 0;
+        foreach (System.Text.RegularExpressions.Match match in PlaceholderPattern().Matches(text))
+        {
+            var literal = text[last..match.Index].Replace("\\%", "%", StringComparison.Ordinal);
+            var name = match.Groups[1].Value;
+            var values = placeholders?.Invoke(name) ?? throw new SigmaUnsupportedException($"placeholder '%{name}%' ('expand') has no values configured");
+            results = [.. results.SelectMany(r => values.Select(v => r + literal + v))];
+            last = match.Index + match.Length;
+        }
+
+        var tail = text[last..].Replace("\\%", "%", StringComparison.Ordinal);
+        return [.. results.Select(r => r + tail)];
+    }
+
+    [GeneratedRegex(@"(?<!\\)%([^%\s]+)%", RegexOptions.CultureInvariant)]
+    private static partial Regex PlaceholderPattern();
 
     private StringNode StringsNode(string? field, StringMatcher[] matchers, bool all) =>
         new(field is null ? FieldTable.AllValues : fields.IdOf(candidates(field)), matchers, all);
@@ -137,7 +161,7 @@ internal sealed class DetectionCompiler(FieldTable fields, Func<string, IReadOnl
                 "utf16le" or "wide" => values.Select(v => new Value(null, Encoding.Unicode.GetBytes(Plain(v, transform)))),
                 "utf16be" => values.Select(v => new Value(null, Encoding.BigEndianUnicode.GetBytes(Plain(v, transform)))),
                 "utf16" => values.Select(v => new Value(null, [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(Plain(v, transform))])),
-                "expand" => throw new SigmaUnsupportedException($"placeholder '{text}' ('expand') has no values configured"),
+                "expand" => values,
                 _ => throw new InvalidOperationException(transform),
             };
         }
