@@ -75,7 +75,10 @@ public sealed class DetectionEvent
         return new DetectionEvent(fields, root.GetRawText(), TimestampOf(fields), id, tenantId);
     }
 
-    private static readonly string[] TimestampFields = ["@timestamp", "Event.System.TimeCreated.#attributes.SystemTime", "TimeCreated", "timestamp", "UtcTime"];
+    // @timestamp, then the time field each source's own records carry: Windows (evtx form, flat), M365 unified audit
+    // (CreationTime), CloudTrail (eventTime), Okta (published), GCP (timestamp), Sysmon (UtcTime).
+    private static readonly string[] TimestampFields =
+        ["@timestamp", "Event.System.TimeCreated.#attributes.SystemTime", "TimeCreated", "CreationTime", "eventTime", "published", "timestamp", "UtcTime"];
 
     private static DateTimeOffset? TimestampOf(Dictionary<string, object?> fields)
     {

@@ -32,4 +32,15 @@ public sealed class DetectionEventTests
         using var doc = JsonDocument.Parse("[1]");
         Assert.Throws<ArgumentException>(() => DetectionEvent.FromJson(doc.RootElement));
     }
+
+    [Theory]
+    [InlineData("""{"CreationTime":"2026-12-01T09:30:00","Operation":"FileDownloaded"}""")]
+    [InlineData("""{"eventTime":"2026-12-01T09:30:00Z","eventSource":"s3.amazonaws.com"}""")]
+    [InlineData("""{"published":"2026-12-01T09:30:00.000Z","eventType":"user.session.start"}""")]
+    [InlineData("""{"@timestamp":"2026-12-01T09:30:00Z","CreationTime":"2020-01-01T00:00:00"}""")]
+    public void FromJson_ReadsTheTimeEachSourceWrites(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero), DetectionEvent.FromJson(doc.RootElement).Timestamp);
+    }
 }
