@@ -22,14 +22,20 @@ internal static class RulesCommand
         Description = "A field-mapping and log-source pipeline file or directory, repeatable (default: the ones shipped in content/pipelines)",
     };
 
+    private static Option<string?> Tuning() => new("--tuning")
+    {
+        Description = "A tuning file disabling rules per tenant (tenants: {id: {disabled: [rule ids or names]}})",
+    };
+
     private static Command Check()
     {
         var paths = new Argument<string[]>("paths") { Description = "Rule files or directories", Arity = ArgumentArity.OneOrMore };
         var pipelines = Pipelines();
-        var command = new Command("check", "Compile rules and print {total, compiled, unsupported, errors} as JSON") { paths, pipelines };
+        var tuning = Tuning();
+        var command = new Command("check", "Compile rules and filters and print {total, compiled, unsupported, errors} as JSON") { paths, pipelines, tuning };
         command.SetAction(parse =>
         {
-            if (Load(parse.GetValue(paths)!, parse.GetValue(pipelines)) is not { } set)
+            if (Load(parse.GetValue(paths)!, parse.GetValue(pipelines), parse.GetValue(tuning)) is not { } set)
             {
                 return 2;
             }
@@ -47,10 +53,11 @@ internal static class RulesCommand
         var rules = new Option<string[]>("--rules") { Description = "Rule files or directories", Required = true, AllowMultipleArgumentsPerToken = true };
         var events = new Option<string[]>("--events") { Description = "JSON files of events: an object, an array, NDJSON or concatenated objects", Required = true, AllowMultipleArgumentsPerToken = true };
         var pipelines = Pipelines();
-        var command = new Command("test", "Run rules over events; print one JSON line per match") { rules, events, pipelines };
+        var tuning = Tuning();
+        var command = new Command("test", "Run rules (with their filters, for tenant 'default') over events; print one JSON line per match") { rules, events, pipelines, tuning };
         command.SetAction(parse =>
         {
-            if (Load(parse.GetValue(rules)!, parse.GetValue(pipelines)) is not { } set)
+            if (Load(parse.GetValue(rules)!, parse.GetValue(pipelines), parse.GetValue(tuning)) is not { } set)
             {
                 return 2;
             }
@@ -129,9 +136,15 @@ internal static class RulesCommand
         return command;
     }
 
-    private static SigmaRuleSet? Load(string[] rulePaths, string[]? pipelinePaths)
+    private static SigmaRuleSet? Load(string[] rulePaths, string[]? pipelinePaths, string? tuningPath)
     {
         var pipelines = pipelinePaths is { Length: > 0 } ? pipelinePaths : [DefaultPipelines];
+        if (tuningPath is not null && !File.Exists(tuningPath))
+        {
+            CommonOptions.Fail($"no tuning file at {tuningPath}");
+            return null;
+        }
+
         foreach (var path in rulePaths.Concat(pipelines))
         {
             if (!File.Exists(path) && !Directory.Exists(path))
@@ -141,7 +154,7 @@ internal static class RulesCommand
             }
         }
 
-        return SigmaRuleSet.Load(rulePaths, SigmaPipeline.Load(pipelines));
+        return SigmaRuleSet.Load(rulePaths, SigmaPipeline.Load(pipelines), tuningPath is null ? null : SigmaTuning.Load(tuningPath));
     }
 
     private static List<Problem> Problems(IEnumerable<RuleProblem> problems) => [.. problems.Select(p => new Problem(p.Path, p.Error))];

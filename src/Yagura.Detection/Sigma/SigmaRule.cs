@@ -41,6 +41,9 @@ public sealed class SigmaRule
 
     internal Node Detection { get; }
 
+    /// <summary>Per-tenant disabling and filters, set at load; null when nothing tunes the rule.</summary>
+    internal RuleTuning? Tuning { get; set; }
+
     public override string ToString() => $"{Title} ({Id})";
 }
 

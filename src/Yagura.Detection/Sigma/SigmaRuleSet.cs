@@ -17,6 +17,7 @@ public sealed class SigmaRuleSet
     private readonly FieldTable _fields = new();
     private readonly List<RuleGroup> _groups = [];
     private readonly List<SigmaRule> _rules = [];
+    private readonly List<SigmaFilter> _filters = [];
 
     // Picks the groups whose log source an event may be of (most log sources are a channel or an event id).
     private Prefilter _groupFilter = null!;
@@ -28,10 +29,10 @@ public sealed class SigmaRuleSet
     /// <summary>Rules whose detection compiled and whose log source the pipeline defines: these are evaluated.</summary>
     public IReadOnlyList<SigmaRule> Rules => _rules;
 
-    /// <summary>Every rule document found (detection rules; correlation and filter documents are counted apart).</summary>
+    /// <summary>Every rule document found: detection, correlation and filter documents.</summary>
     public int Total { get; private set; }
 
-    /// <summary>Rules whose detection compiled, active or not.</summary>
+    /// <summary>Rules (detection and correlation) and filters that compiled, active or not.</summary>
     public int Compiled { get; private set; }
 
     /// <summary>Valid rules using something Yagura does not evaluate.</summary>
@@ -46,18 +47,24 @@ public sealed class SigmaRuleSet
     /// <summary>Correlation rules found among the rule files (valid ones; the others are in <see cref="Errors"/>).</summary>
     public List<CorrelationRule> Correlations { get; } = [];
 
-    /// <summary>Documents that are neither detection nor correlation rules (filters), by file, for their own loader.</summary>
-    public List<(string Path, YamlMappingNode Document)> OtherDocuments { get; } = [];
+    /// <summary>Global filters found among the rule files (valid ones; the others are in <see cref="Errors"/>).</summary>
+    public IReadOnlyList<SigmaFilter> Filters => _filters;
 
-    /// <summary>Loads every rule file of <paramref name="paths"/> (files or directories, searched recursively).</summary>
-    public static SigmaRuleSet Load(IEnumerable<string> paths, SigmaPipeline pipeline)
+    /// <summary>
+    /// Loads every rule file of <paramref name="paths"/> (files or directories, searched recursively): detection,
+    /// correlation and filter documents. Filters, and <paramref name="tuning"/> when given, are attached to the rules
+    /// they name; names that match no loaded rule are reported in <see cref="Errors"/>.
+    /// </summary>
+    public static SigmaRuleSet Load(IEnumerable<string> paths, SigmaPipeline pipeline, SigmaTuning? tuning = null)
     {
         var set = new SigmaRuleSet(pipeline);
         var byLogSource = new Dictionary<SigmaLogSource, List<SigmaRule>>();
+        var all = new List<SigmaRule>();
         foreach (var file in RuleFiles.Expand(paths))
         {
             foreach (var rule in set.LoadFile(file))
             {
+                all.Add(rule);
                 if (!byLogSource.TryGetValue(rule.LogSource, out var list))
                 {
                     byLogSource[rule.LogSource] = list = [];
@@ -81,7 +88,95 @@ public sealed class SigmaRuleSet
         }
 
         set._groupFilter = new Prefilter([.. set._groups.Select(g => g.Predicate)]);
+        set.ApplyTuning(all, tuning);
         return set;
+    }
+
+    /// <summary>Attaches filters and per-tenant disabling to the rules they name (by id or name). Filters are compiled
+    /// with the field mapping of each rule's product, since a filter's log source may leave the product open.</summary>
+    private void ApplyTuning(List<SigmaRule> rules, SigmaTuning? tuning)
+    {
+        var byReference = new Dictionary<string, List<SigmaRule>>(StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            foreach (var reference in new[] { rule.Id, rule.Name }.Distinct())
+            {
+                if (reference is not null)
+                {
+                    (byReference.TryGetValue(reference, out var list) ? list : byReference[reference] = []).Add(rule);
+                }
+            }
+        }
+
+        foreach (var filter in _filters)
+        {
+            var compiled = new Dictionary<string, Node>(StringComparer.Ordinal);
+            var references = filter.Detection.Get("rules") switch
+            {
+                YamlSequenceNode seq => seq.Children.Select(c => (((YamlScalarNode)c).Value ?? "", c.Line())).ToList(),
+                var single => [(filter.Rules[0], single!.Line())],
+            };
+            foreach (var (reference, line) in references)
+            {
+                if (!byReference.TryGetValue(reference, out var targets))
+                {
+                    Errors.Add(new RuleProblem(filter.Path, line, $"filter '{filter.Title}': no rule with id or name '{reference}'"));
+                    continue;
+                }
+
+                foreach (var rule in targets)
+                {
+                    if (!Covers(filter.LogSource, rule.LogSource))
+                    {
+                        Errors.Add(new RuleProblem(filter.Path, line,
+                            $"filter '{filter.Title}': its log source ({filter.LogSource}) does not cover rule '{rule.Id}' ({rule.LogSource}); not applied to it"));
+                        continue;
+                    }
+
+                    var product = rule.LogSource.Product ?? "";
+                    if (!compiled.TryGetValue(product, out var condition))
+                    {
+                        compiled[product] = condition = CompileFilter(filter.Detection, rule.LogSource.Product);
+                    }
+
+                    (rule.Tuning ??= new RuleTuning()).Filters.Add((filter.Tenant, condition));
+                }
+            }
+        }
+
+        if (tuning is null)
+        {
+            return;
+        }
+
+        Errors.AddRange(tuning.Errors);
+        foreach (var (tenant, reference, line) in tuning.DisabledEntries)
+        {
+            if (!byReference.TryGetValue(reference, out var targets))
+            {
+                Errors.Add(new RuleProblem(tuning.Path, line, $"tenant '{tenant}': no rule with id or name '{reference}' to disable"));
+                continue;
+            }
+
+            foreach (var rule in targets)
+            {
+                var ruleTuning = rule.Tuning ??= new RuleTuning();
+                if (tenant == SigmaTuning.AllTenants)
+                {
+                    ruleTuning.DisabledEverywhere = true;
+                }
+                else
+                {
+                    ruleTuning.DisabledTenants.Add(tenant);
+                }
+            }
+        }
+
+        // Every part of the filter's log source must be the rule's (as pySigma: the filter's parts are constraints).
+        static bool Covers(SigmaLogSource filter, SigmaLogSource rule) =>
+            (filter.Product is null || filter.Product == rule.Product)
+            && (filter.Category is null || filter.Category == rule.Category)
+            && (filter.Service is null || filter.Service == rule.Service);
     }
 
     /// <summary>Transitions of every prefilter automaton (about six bytes each).</summary>
@@ -162,7 +257,21 @@ public sealed class SigmaRuleSet
 
             if (root.Get("filter") is not null)
             {
-                OtherDocuments.Add((path, root));
+                Total++;
+                try
+                {
+                    _filters.Add(ParseFilter(path, root));
+                    Compiled++;
+                }
+                catch (SigmaUnsupportedException e)
+                {
+                    Unsupported.Add(new RuleProblem(path, e.Line == 0 ? root.Line() : e.Line, e.Message));
+                }
+                catch (SigmaRuleException e)
+                {
+                    Errors.Add(new RuleProblem(path, e.Line == 0 ? root.Line() : e.Line, e.Message));
+                }
+
                 continue;
             }
 
@@ -258,6 +367,81 @@ public sealed class SigmaRuleSet
         };
     }
 
+    private SigmaFilter ParseFilter(string path, YamlMappingNode root)
+    {
+        var title = root.GetString("title") ?? throw new SigmaRuleException("the filter has no 'title'", root.Line());
+        var logSourceNode = root.Get("logsource") as YamlMappingNode ?? throw new SigmaRuleException("the filter has no 'logsource' map", root.Line());
+        var logSource = new SigmaLogSource(
+            logSourceNode.GetString("product")?.ToLowerInvariant(),
+            logSourceNode.GetString("category")?.ToLowerInvariant(),
+            logSourceNode.GetString("service")?.ToLowerInvariant());
+        var filterNode = root.Get("filter")!;
+        var filter = filterNode as YamlMappingNode ?? throw new SigmaRuleException("'filter' must be a map of 'rules', search identifiers and 'condition'", filterNode.Line());
+        IReadOnlyList<string> rules = filter.Get("rules") switch
+        {
+            YamlSequenceNode seq when seq.Children.Count > 0 && seq.Children.All(c => c is YamlScalarNode s && !s.IsNull()) =>
+                [.. seq.Children.Select(c => ((YamlScalarNode)c).Value ?? "")],
+            YamlScalarNode s when !s.IsNull() => [s.Value ?? ""],
+            null => throw new SigmaRuleException("the filter has no 'rules' list (the ids or names of the rules it applies to)", filter.Line()),
+            var other => throw new SigmaRuleException("'rules' must be a non-empty list of rule ids or names", other.Line()),
+        };
+
+        // Compiled here to report errors; compiled again per product of the rules it applies to.
+        CompileFilter(filter, logSource.Product);
+        return new SigmaFilter(filter)
+        {
+            Id = root.GetString("id"),
+            Title = title,
+            Description = root.GetString("description"),
+            LogSource = logSource,
+            Rules = rules,
+            Tenant = SigmaFilter.TenantOf(path),
+            Path = path,
+            Line = root.Line(),
+        };
+    }
+
+    private Node CompileFilter(YamlMappingNode filter, string? product)
+    {
+        var compiler = new DetectionCompiler(_fields, field => Pipeline.Candidates(field, product), Pipeline.Placeholder);
+        var identifiers = new Dictionary<string, Node>(StringComparer.Ordinal);
+        YamlNode? condition = null;
+        foreach (var (keyNode, value) in filter.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            switch (key)
+            {
+                case "rules":
+                    break;
+                case "condition":
+                    condition = value;
+                    break;
+                default:
+                    identifiers[key] = compiler.CompileSearch(value);
+                    break;
+            }
+        }
+
+        if (identifiers.Count == 0)
+        {
+            throw new SigmaRuleException("the filter has no search identifier (such as 'selection')", filter.Line());
+        }
+
+        if (condition is not YamlScalarNode text || text.IsNull())
+        {
+            throw new SigmaRuleException("the filter needs one 'condition' string", condition?.Line() ?? filter.Line());
+        }
+
+        try
+        {
+            return ConditionParser.Parse(text.Value ?? "", identifiers);
+        }
+        catch (SigmaRuleException e) when (e.Line == 0)
+        {
+            throw e is SigmaUnsupportedException ? new SigmaUnsupportedException(e.Message, text.Line()) : new SigmaRuleException(e.Message, text.Line());
+        }
+    }
+
     /// <summary>The test for "this event is of that log source": every part the rule names must be defined.</summary>
     private Node? CompileLogSource(SigmaLogSource logSource, out string missing)
     {
@@ -324,7 +508,8 @@ public sealed class SigmaRuleSet
             _stamps = [.. set._groups.Select(g => new Prefilter.Stamps(g.Prefilter, g.Rules.Length))];
         }
 
-        /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>, in load order per log source.</summary>
+        /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>, in load order per log source:
+        /// rules disabled for the event's tenant, or whose filters for that tenant do not hold, are left out.</summary>
         public void Match(DetectionEvent e, List<SigmaRule> matches)
         {
             _context.Reset(e);
@@ -343,7 +528,7 @@ public sealed class SigmaRuleSet
                 foreach (var r in _candidates)
                 {
                     var rule = group.Rules[r];
-                    if (rule.Detection.Eval(_context))
+                    if (rule.Detection.Eval(_context) && (rule.Tuning is null || rule.Tuning.Allows(_context)))
                     {
                         matches.Add(rule);
                     }
@@ -363,7 +548,7 @@ public sealed class SigmaRuleSet
             {
                 if (group.Predicate.Eval(_context))
                 {
-                    matches.AddRange(group.Rules.Where(r => r.Detection.Eval(_context)));
+                    matches.AddRange(group.Rules.Where(r => r.Detection.Eval(_context) && (r.Tuning is null || r.Tuning.Allows(_context))));
                 }
             }
         }
