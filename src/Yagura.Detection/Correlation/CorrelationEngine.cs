@@ -745,8 +745,8 @@ public sealed class CorrelationEngine
 
         void AddId(long id)
         {
-            // Id 0 is every event that is not stored (offline runs, tests): those are all listed.
-            if (id != 0 && !listed.Add(id))
+            // Every event has its own id (stored events their spool position, offline events their index), 0 included.
+            if (!listed.Add(id))
             {
                 return;
             }

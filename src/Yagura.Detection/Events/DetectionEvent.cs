@@ -8,7 +8,7 @@ namespace Yagura.Detection.Events;
 /// <summary>
 /// An event as detection sees it: flattened field names (nested objects joined with dots, as the ingest parsers do)
 /// to values (<see cref="string"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/>, null, or a list of
-/// those), plus the raw text for keyword searches and the event time that correlation windows run on.
+/// those), the raw message when there is one, and the event time that correlation windows run on.
 /// </summary>
 public sealed class DetectionEvent
 {
@@ -23,13 +23,14 @@ public sealed class DetectionEvent
 
     public IReadOnlyDictionary<string, object?> Fields { get; }
 
-    /// <summary>The raw message, searched by keyword (unnamed) detections besides the field values.</summary>
+    /// <summary>The raw message of a stored event, for showing with an alert. Keyword detections search the field
+    /// values (the message among them), not this text; events read from JSON files have none.</summary>
     public string? Original { get; }
 
-    /// <summary>Event time, when known; correlation falls back to the order of arrival without it.</summary>
+    /// <summary>Event time, when known; without it correlation takes the newest event time seen for the tenant.</summary>
     public DateTimeOffset? Timestamp { get; }
 
-    /// <summary>The stored event's id (0 for events that are not stored, such as offline tests).</summary>
+    /// <summary>The stored event's id; for events read from files, their index (counted from 0 across the files).</summary>
     public long Id { get; }
 
     public string TenantId { get; }
@@ -60,7 +61,8 @@ public sealed class DetectionEvent
     /// <summary>
     /// A JSON object, flattened: nested objects become dotted names (<c>{"Event":{"System":{"EventID":1}}}</c> →
     /// <c>Event.System.EventID</c>), arrays of scalars become lists, arrays holding objects are kept as their JSON text.
-    /// The timestamp is read from <c>@timestamp</c>, or from the Windows event's <c>TimeCreated</c> when present.
+    /// The timestamp is read from <c>@timestamp</c>, else from the time field of the source (Windows <c>TimeCreated</c>,
+    /// M365 <c>CreationTime</c>, CloudTrail <c>eventTime</c> …).
     /// </summary>
     public static DetectionEvent FromJson(JsonElement root, long id = 0, string tenantId = "default")
     {
@@ -72,7 +74,7 @@ public sealed class DetectionEvent
         var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
         Flatten(root, "", fields);
         AddWindowsAliases(fields);
-        return new DetectionEvent(fields, root.GetRawText(), TimestampOf(fields), id, tenantId);
+        return new DetectionEvent(fields, null, TimestampOf(fields), id, tenantId);
     }
 
     // @timestamp, then the time field each source's own records carry: Windows (evtx form, flat), M365 unified audit
