@@ -98,14 +98,13 @@ internal static class RulesCommand
             {
                 foreach (var item in EventFiles.Read(file, index))
                 {
+                    index += item.TakesIndex ? 1 : 0;
                     if (item.Event is not { } e)
                     {
                         Console.Error.WriteLine($"yagura: {item.Error}");
-                        index += item.Error!.Contains(" is a JSON ", StringComparison.Ordinal) ? 1 : 0;
                         continue;
                     }
 
-                    index = e.Id + 1;
                     matches.Clear();
                     matcher.Match(e, matches);
                     latest = e.Timestamp is { } t && t > latest ? t : latest;

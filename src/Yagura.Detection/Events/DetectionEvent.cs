@@ -77,6 +77,76 @@ public sealed class DetectionEvent
         return new DetectionEvent(fields, null, TimestampOf(fields), id, tenantId);
     }
 
+    /// <summary>The same as <see cref="FromJson(JsonElement, long, string)"/>, straight from the UTF-8 bytes of one
+    /// JSON object (no document is built: the offline commands read millions of events this way).</summary>
+    /// <exception cref="JsonException">The bytes are not one well-formed JSON object.</exception>
+    public static DetectionEvent FromJson(ReadOnlySpan<byte> utf8Object, long id = 0, string tenantId = "default")
+    {
+        var reader = new Utf8JsonReader(utf8Object);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("An event must be a JSON object.");
+        }
+
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        FlattenObject(ref reader, utf8Object, "", fields);
+        AddWindowsAliases(fields);
+        return new DetectionEvent(fields, null, TimestampOf(fields), id, tenantId);
+    }
+
+    private static void FlattenObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, string prefix, Dictionary<string, object?> fields)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            var full = prefix.Length == 0 ? name : prefix + "." + name;
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    FlattenObject(ref reader, data, full, fields);
+                    break;
+                case JsonTokenType.StartArray:
+                    fields[full] = ReadArray(ref reader, data);
+                    break;
+                default:
+                    fields[full] = Scalar(ref reader);
+                    break;
+            }
+        }
+    }
+
+    private static object? ReadArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> data)
+    {
+        var start = (int)reader.TokenStartIndex;
+        var items = new List<object?>();
+        var nested = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                nested = true;
+                reader.Skip();
+            }
+            else if (!nested)
+            {
+                items.Add(Scalar(ref reader));
+            }
+        }
+
+        // Arrays holding objects stay one field, their JSON text, as FromJson(JsonElement) keeps them.
+        return nested ? System.Text.Encoding.UTF8.GetString(data[start..(int)reader.BytesConsumed]) : items;
+    }
+
+    private static object? Scalar(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Number => reader.TryGetInt64(out var l) ? l : (object)reader.GetDouble(),
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => null,
+    };
+
     // @timestamp, then the time field each source's own records carry: Windows (evtx form, flat), M365 unified audit
     // (CreationTime), CloudTrail (eventTime), Okta (published), GCP (timestamp), Sysmon (UtcTime).
     private static readonly string[] TimestampFields =

@@ -9,7 +9,11 @@ namespace Yagura.Detection.Events;
 /// </summary>
 public static class EventFiles
 {
-    public sealed record Item(DetectionEvent? Event, string? Error);
+    /// <param name="Event">The event, or null when the item is an error.</param>
+    /// <param name="Error">Why there is no event: a value that is not an object (it still takes its index), or a
+    /// malformed file (it takes none, and ends the file).</param>
+    /// <param name="TakesIndex">Whether the item counts in the numbering of events across files.</param>
+    public sealed record Item(DetectionEvent? Event, string? Error, bool TakesIndex = true);
 
     /// <summary>The file's events in order, read as a stream (a file of a million events is not held in memory).</summary>
     public static IEnumerable<Item> Read(string path, long firstIndex = 0)
@@ -23,10 +27,10 @@ public static class EventFiles
         while (true)
         {
             // One value at a time from what is buffered; the values before a fault are all returned.
-            var (value, consumed, error, needMore) = NextValue(buffer.AsSpan(start, end - start), final, lines);
+            var (value, consumed, error, needMore) = NextValue(buffer.AsSpan(start, end - start), final, lines, index, path);
             if (error is not null)
             {
-                yield return new Item(null, $"{path}: {error}; the rest of the file is skipped");
+                yield return new Item(null, $"{path}: {error}; the rest of the file is skipped", TakesIndex: false);
                 yield break;
             }
 
@@ -57,23 +61,17 @@ public static class EventFiles
 
             lines += buffer.AsSpan(start, consumed).Count((byte)'\n');
             start += consumed;
-            using var document = value!;
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Array)
+            foreach (var item in value!)
             {
-                foreach (var element in root.EnumerateArray())
-                {
-                    yield return ToItem(element, index++, path);
-                }
+                yield return item;
             }
-            else
-            {
-                yield return ToItem(root, index++, path);
-            }
+
+            index += value!.Count;
         }
     }
 
-    private static (JsonDocument? Value, int Consumed, string? Error, bool NeedMore) NextValue(ReadOnlySpan<byte> data, bool final, long lines)
+    /// <summary>The events of the next JSON value in <paramref name="data"/> (one object, or an array of them).</summary>
+    private static (List<Item>? Items, int Consumed, string? Error, bool NeedMore) NextValue(ReadOnlySpan<byte> data, bool final, long lines, long index, string path)
     {
         if (data.TrimStart(" \t\r\n"u8).IsEmpty)
         {
@@ -95,18 +93,36 @@ public static class EventFiles
             }
 
             var consumed = (int)reader.BytesConsumed;
-            return (JsonDocument.Parse(data[startIndex..consumed].ToArray()), consumed, null, false);
+            var value = data[startIndex..consumed];
+            var items = new List<Item>();
+            if (value[0] == (byte)'[')
+            {
+                var elements = new Utf8JsonReader(value);
+                elements.Read();
+                while (elements.Read() && elements.TokenType != JsonTokenType.EndArray)
+                {
+                    var elementStart = (int)elements.TokenStartIndex;
+                    var isObject = elements.TokenType == JsonTokenType.StartObject;
+                    elements.Skip();
+                    items.Add(isObject
+                        ? new Item(DetectionEvent.FromJson(value[elementStart..(int)elements.BytesConsumed], index + items.Count), null)
+                        : new Item(null, $"{path}: event {index + items.Count} is not a JSON object; skipped"));
+                }
+            }
+            else
+            {
+                items.Add(value[0] == (byte)'{'
+                    ? new Item(DetectionEvent.FromJson(value, index), null)
+                    : new Item(null, $"{path}: event {index} is not a JSON object; skipped"));
+            }
+
+            return (items, consumed, null, false);
         }
         catch (JsonException e)
         {
             return (null, 0, $"line {lines + (e.LineNumber ?? 0) + 1}: malformed JSON ({e.Message})", false);
         }
     }
-
-    private static Item ToItem(JsonElement element, long index, string path) =>
-        element.ValueKind == JsonValueKind.Object
-            ? new Item(DetectionEvent.FromJson(element, index), null)
-            : new Item(null, $"{path}: event {index} is a JSON {element.ValueKind.ToString().ToLowerInvariant()}, not an object; skipped");
 
     /// <summary>UTF-8 without a byte-order mark, for the JSON lines the commands print.</summary>
     public static readonly Encoding Utf8 = new UTF8Encoding(false);

@@ -43,4 +43,23 @@ public sealed class DetectionEventTests
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero), DetectionEvent.FromJson(doc.RootElement).Timestamp);
     }
+
+    [Theory]
+    [InlineData("""{"a":{"b":{"c":1}},"s":"x\u00e9","d":1.5,"t":true,"f":false,"n":null,"l":[1,"two",null],"o":[{"x":1},[2]],"e":[],"Event":{"UserData":{"W":{"Op":"x"}},"EventData":{"Threat Name":"y"}}}""")]
+    [InlineData("""{"dup":1,"dup":2,"@timestamp":"2026-12-01T09:30:00Z"}""")]
+    [InlineData("""{}""")]
+    public void FromJson_OfBytes_EqualsFromJsonOfADocument(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var expected = DetectionEvent.FromJson(doc.RootElement, 7);
+        var actual = DetectionEvent.FromJson(System.Text.Encoding.UTF8.GetBytes(json), 7);
+
+        Assert.Equal(expected.Fields.Keys.Order(), actual.Fields.Keys.Order());
+        foreach (var (name, value) in expected.Fields)
+        {
+            Assert.Equal(value, actual.Fields[name]);
+        }
+
+        Assert.Equal((expected.Timestamp, expected.Id), (actual.Timestamp, actual.Id));
+    }
 }
