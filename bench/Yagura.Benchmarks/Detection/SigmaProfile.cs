@@ -18,6 +18,13 @@ internal static class SigmaProfile
         var pipeline = SigmaPipeline.Load([args[1]]);
         var full = SigmaRuleSet.Load(args[2..], pipeline);
         Console.WriteLine($"{events.Count:N0} events; {full.Rules.Count:N0} active rules of {full.Total:N0}; prefilter automata {full.PrefilterTableEntries * 6 / 1e6:F1} MB");
+        var always = full.AlwaysEvaluated.ToList();
+        Console.WriteLine($"{always.Count} rules evaluated for every event of their log source: " + string.Join(", ", always.GroupBy(r => r.LogSource.ToString()).OrderByDescending(g => g.Count()).Take(8).Select(g => $"{g.Key} {g.Count()}")));
+        if (Environment.GetEnvironmentVariable("YAGURA_PROFILE_LIST_ALWAYS") is not null)
+        {
+            always.ForEach(r => Console.WriteLine($"  {r.Path}"));
+        }
+
         var files = full.Rules.Select(r => r.Path).Distinct().ToList();
         foreach (var n in Environment.GetEnvironmentVariable("YAGURA_PROFILE_FULL_ONLY") is null ? new[] { 10, 100, 1000, files.Count } : [files.Count])
         {

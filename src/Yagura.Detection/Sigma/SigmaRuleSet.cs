@@ -179,6 +179,9 @@ public sealed class SigmaRuleSet
             && (filter.Service is null || filter.Service == rule.Service);
     }
 
+    /// <summary>Rules the prefilters cannot rule out, evaluated for every event of their log source.</summary>
+    internal IEnumerable<SigmaRule> AlwaysEvaluated => _groups.SelectMany(g => g.Prefilter.Always.Select(r => g.Rules[r]));
+
     /// <summary>Transitions of every prefilter automaton (about six bytes each).</summary>
     internal long PrefilterTableEntries => _groupFilter.TableEntries + _groups.Sum(g => g.Prefilter.TableEntries);
 
