@@ -4,6 +4,7 @@ using Yagura.Core.Tenancy;
 using Yagura.Ingest.Pipeline;
 using Yagura.Ingest.Spool;
 using Yagura.Storage.Sqlite;
+using Yagura.Storage.Sqlite.Cases;
 using Yagura.Storage.Sqlite.Tenancy;
 
 namespace Yagura.Cli.Server;
@@ -18,11 +19,12 @@ public sealed class IngestEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TimeZoneInfo?> _zones = new(StringComparer.Ordinal);
     private readonly Task _pipelineTask;
 
-    private IngestEngine(DataDirectory data, SqliteTenantDirectory tenants, SqliteEventStore store, MessageSpool spool, TimeProvider time, ILogger logger)
+    private IngestEngine(DataDirectory data, SqliteTenantDirectory tenants, SqliteEventStore store, SqliteAlertStore alerts, MessageSpool spool, TimeProvider time, ILogger logger)
     {
         Data = data;
         Tenants = tenants;
         Store = store;
+        Alerts = alerts;
         Spool = spool;
         Pipeline = new EventPipeline(spool, store, TenantZone, logger, time);
         _pipelineTask = Task.Run(() => Pipeline.RunAsync(_stop.Token));
@@ -34,6 +36,9 @@ public sealed class IngestEngine : IAsyncDisposable
 
     public SqliteEventStore Store { get; }
 
+    /// <summary>The case store's alerts (<c>DATA/cases.db</c>).</summary>
+    public SqliteAlertStore Alerts { get; }
+
     public MessageSpool Spool { get; }
 
     public EventPipeline Pipeline { get; }
@@ -43,8 +48,9 @@ public sealed class IngestEngine : IAsyncDisposable
         var tenants = SqliteTenantDirectory.Open(data.Root, time);
         await tenants.EnsureDefaultTenantAsync(cancellationToken);
         var store = SqliteEventStore.Open(data.Root, storeOptions, time);
+        var alerts = SqliteAlertStore.Open(data.Root);
         var spool = MessageSpool.Open(new SpoolOptions { Directory = data.SpoolDirectory }, time);
-        return new IngestEngine(data, tenants, store, spool, time, logger);
+        return new IngestEngine(data, tenants, store, alerts, spool, time, logger);
     }
 
     /// <summary>Waits until everything appended to the spool so far is stored.</summary>
@@ -63,6 +69,7 @@ public sealed class IngestEngine : IAsyncDisposable
         await _pipelineTask;
         await Spool.DisposeAsync();
         await Store.DisposeAsync();
+        await Alerts.DisposeAsync();
         _stop.Dispose();
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Yagura.Cli.Configuration;
+using Yagura.Core.Alerts;
 using Yagura.Core.Storage;
 using Yagura.Core.Tenancy;
 using Yagura.Ingest.Routing;
@@ -90,6 +91,7 @@ public sealed class YaguraServer : IAsyncDisposable
             .AddSingleton(time)
             .AddSingleton<ITenantDirectory>(engine.Tenants)
             .AddSingleton<IEventStore>(engine.Store)
+            .AddSingleton<IAlertStore>(engine.Alerts)
             .AddSingleton(engine.Spool);
         var web = builder.Build();
         web.MapYaguraApi();
