@@ -6,6 +6,7 @@ var root = new RootCommand("Yagura: collect, store and search security logs for 
     ServeCommand.Create(),
     IngestCommand.Create(),
     SearchCommand.Create(),
+    AlertsCommand.Create(),
     TenantCommand.Create(),
     TokenCommand.Create(),
     CertCommand.Create(),

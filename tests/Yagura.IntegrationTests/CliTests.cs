@@ -121,6 +121,26 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Settings_RulesAndPipelines_FromFileListOrEnvironment_DefaultToShippedContent()
+    {
+        using var dir = new TempDirectory("yagura-cli");
+        File.WriteAllText(dir.File("yagura.yaml"), "rules: [/etc/yagura/rules, /srv/sigma/rules]\npipelines: /etc/yagura/pipelines\n");
+        var defaults = new ServeSettings();
+        var fromFile = new ServeSettings();
+        var fromEnvironment = new ServeSettings();
+
+        SettingsLoader.ApplyFile(fromFile, dir.File("yagura.yaml"));
+        SettingsLoader.ApplyFile(fromEnvironment, dir.File("yagura.yaml"));
+        SettingsLoader.ApplyEnvironment(fromEnvironment, name => name == "YAGURA_RULES" ? $"/a{Path.PathSeparator}/b" : null);
+
+        Assert.Equal([Path.Combine(AppContext.BaseDirectory, "content", "rules")], defaults.RulePaths);
+        Assert.Equal([Path.Combine(AppContext.BaseDirectory, "content", "pipelines")], defaults.PipelinePaths);
+        Assert.Equal(["/etc/yagura/rules", "/srv/sigma/rules"], fromFile.RulePaths);
+        Assert.Equal(["/etc/yagura/pipelines"], fromFile.PipelinePaths);
+        Assert.Equal(["/a", "/b"], fromEnvironment.RulePaths);
+    }
+
+    [Fact]
     public void Settings_MisspeltKey_IsAnErrorWithItsLine()
     {
         using var dir = new TempDirectory("yagura-cli");

@@ -18,8 +18,17 @@ internal static class ServeCommand
         var httpTls = new Option<bool?>("--http-tls") { Description = "Serve the HTTP API over TLS (HTTPS) with --tls-cert and --tls-key" };
         var cert = new Option<string?>("--tls-cert") { Description = "PEM certificate for --syslog-tls and --http-tls" };
         var key = new Option<string?>("--tls-key") { Description = "PEM private key for --syslog-tls and --http-tls" };
+        var rules = new Option<string[]>("--rules")
+        {
+            Description = "Sigma rule file or directory, repeatable; reloaded when they change (default: the rules shipped in content/rules)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var pipelines = new Option<string[]>("--pipeline")
+        {
+            Description = "Field-mapping and log-source pipeline file or directory, repeatable (default: the ones shipped in content/pipelines)",
+        };
         var verbose = new Option<bool>("--verbose") { Description = "Log connection-level details" };
-        var command = new Command("serve", "Run the collector, the pipeline and the HTTP API") { config, data, http, udp, tcp, tls, httpTls, cert, key, verbose };
+        var command = new Command("serve", "Run the collector, the pipeline and the HTTP API") { config, data, http, udp, tcp, tls, httpTls, cert, key, rules, pipelines, verbose };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ServeSettings();
@@ -39,6 +48,18 @@ internal static class ServeCommand
                 if (parse.GetValue(httpTls) is { } ht) settings.HttpTls = ht;
                 if (parse.GetValue(cert) is { } c) settings.TlsCertFile = c;
                 if (parse.GetValue(key) is { } k) settings.TlsKeyFile = k;
+                if (parse.GetValue(rules) is { Length: > 0 } r)
+                {
+                    settings.Rules.Clear();
+                    settings.Rules.AddRange(r);
+                }
+
+                if (parse.GetValue(pipelines) is { Length: > 0 } p)
+                {
+                    settings.Pipelines.Clear();
+                    settings.Pipelines.AddRange(p);
+                }
+
                 SettingsLoader.ApplyEnvironment(settings, Environment.GetEnvironmentVariable);
                 settings.Validate();
             }
@@ -49,7 +70,8 @@ internal static class ServeCommand
 
             using var loggers = LoggerFactory.Create(b => b
                 .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; })
-                .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
+                .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning)
+                .AddFilter(DetectionLog.Category, parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information));
             YaguraServer server;
             try
             {
@@ -62,6 +84,7 @@ internal static class ServeCommand
 
             Console.WriteLine($"yagura: serving data in {server.Engine.Data.Root}");
             Console.WriteLine($"yagura: {(settings.HttpTls ? "https" : "http")}://{server.HttpEndPoint}  syslog udp:{Port(server.SyslogUdpPort)} tcp:{Port(server.SyslogTcpPort)} tls:{Port(server.SyslogTlsPort)}");
+            Console.WriteLine($"yagura: rules: {server.Detection.Summary}");
             Console.WriteLine("yagura: ready (Ctrl-C to stop)");
             try
             {

@@ -45,6 +45,22 @@ public sealed class ServeSettings
 
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Sigma rule files or directories; empty means the rules shipped next to the executable.</summary>
+    public List<string> Rules { get; } = [];
+
+    /// <summary>Field-mapping and log-source pipelines; empty means the ones shipped next to the executable.</summary>
+    public List<string> Pipelines { get; } = [];
+
+    /// <summary>The shipped rules: <c>content/rules</c> next to the executable.</summary>
+    public static string DefaultRules => Path.Combine(AppContext.BaseDirectory, "content", "rules");
+
+    /// <summary>The shipped pipelines: <c>content/pipelines</c> next to the executable.</summary>
+    public static string DefaultPipelines => Path.Combine(AppContext.BaseDirectory, "content", "pipelines");
+
+    public IReadOnlyList<string> RulePaths => Rules.Count > 0 ? Rules : [DefaultRules];
+
+    public IReadOnlyList<string> PipelinePaths => Pipelines.Count > 0 ? Pipelines : [DefaultPipelines];
+
     /// <summary>
     /// The free-text index of new partitions: per-block Bloom filters (default: keeps up with 100k+ events/s on two
     /// cores), SQLite FTS5 (per-event precision and prefix search, about 40k events/s here) or none.

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Yagura.Core.Alerts;
+using Yagura.Core.Storage;
 using Yagura.Core.Tenancy;
 using Yagura.Ingest.Pipeline;
 using Yagura.Ingest.Spool;
 using Yagura.Storage.Sqlite;
+using Yagura.Storage.Sqlite.Cases;
 using Yagura.Storage.Sqlite.Tenancy;
 
 namespace Yagura.Cli.Server;
@@ -18,13 +21,14 @@ public sealed class IngestEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TimeZoneInfo?> _zones = new(StringComparer.Ordinal);
     private readonly Task _pipelineTask;
 
-    private IngestEngine(DataDirectory data, SqliteTenantDirectory tenants, SqliteEventStore store, MessageSpool spool, TimeProvider time, ILogger logger)
+    private IngestEngine(DataDirectory data, SqliteTenantDirectory tenants, SqliteEventStore store, SqliteAlertStore alerts, MessageSpool spool, TimeProvider time, ILogger logger, IStoredBatchObserver? observer)
     {
         Data = data;
         Tenants = tenants;
         Store = store;
+        Alerts = alerts;
         Spool = spool;
-        Pipeline = new EventPipeline(spool, store, TenantZone, logger, time);
+        Pipeline = new EventPipeline(spool, store, TenantZone, logger, time, observer: observer);
         _pipelineTask = Task.Run(() => Pipeline.RunAsync(_stop.Token));
     }
 
@@ -34,17 +38,22 @@ public sealed class IngestEngine : IAsyncDisposable
 
     public SqliteEventStore Store { get; }
 
+    /// <summary>The case store's alerts (<c>DATA/cases.db</c>).</summary>
+    public SqliteAlertStore Alerts { get; }
+
     public MessageSpool Spool { get; }
 
     public EventPipeline Pipeline { get; }
 
-    public static async Task<IngestEngine> StartAsync(DataDirectory data, SqliteEventStoreOptions storeOptions, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Opens the stores and the spool and starts the pipeline; <paramref name="observe"/> adds a stage after each stored batch (detection).</summary>
+    public static async Task<IngestEngine> StartAsync(DataDirectory data, SqliteEventStoreOptions storeOptions, TimeProvider time, ILogger logger, CancellationToken cancellationToken, Func<IAlertStore, IStoredBatchObserver>? observe = null)
     {
         var tenants = SqliteTenantDirectory.Open(data.Root, time);
         await tenants.EnsureDefaultTenantAsync(cancellationToken);
         var store = SqliteEventStore.Open(data.Root, storeOptions, time);
+        var alerts = SqliteAlertStore.Open(data.Root);
         var spool = MessageSpool.Open(new SpoolOptions { Directory = data.SpoolDirectory }, time);
-        return new IngestEngine(data, tenants, store, spool, time, logger);
+        return new IngestEngine(data, tenants, store, alerts, spool, time, logger, observe?.Invoke(alerts));
     }
 
     /// <summary>Waits until everything appended to the spool so far is stored.</summary>
@@ -63,6 +72,7 @@ public sealed class IngestEngine : IAsyncDisposable
         await _pipelineTask;
         await Spool.DisposeAsync();
         await Store.DisposeAsync();
+        await Alerts.DisposeAsync();
         _stop.Dispose();
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Yagura.Cli.Configuration;
+using Yagura.Core.Alerts;
 using Yagura.Core.Storage;
 using Yagura.Core.Tenancy;
 using Yagura.Ingest.Routing;
@@ -27,9 +28,10 @@ public sealed class YaguraServer : IAsyncDisposable
     private Task _retention = Task.CompletedTask;
     private bool _stopped;
 
-    private YaguraServer(IngestEngine engine, WebApplication web, List<IAsyncDisposable> listeners, ServerState state, IngestCounters counters)
+    private YaguraServer(IngestEngine engine, DetectionStage detection, WebApplication web, List<IAsyncDisposable> listeners, ServerState state, IngestCounters counters)
     {
         _engine = engine;
+        Detection = detection;
         _web = web;
         _listeners = listeners;
         _state = state;
@@ -39,6 +41,9 @@ public sealed class YaguraServer : IAsyncDisposable
     public IngestEngine Engine => _engine;
 
     public IngestCounters Counters { get; }
+
+    /// <summary>The rules in force and the alerts they raise.</summary>
+    public DetectionStage Detection { get; }
 
     public IPEndPoint HttpEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
 
@@ -55,12 +60,16 @@ public sealed class YaguraServer : IAsyncDisposable
         var data = DataDirectory.OpenExclusive(settings.DataDirectory, "serve");
         var logger = loggers.CreateLogger("yagura");
         IngestEngine engine;
+        DetectionStage? detection = null;
         try
         {
-            engine = await IngestEngine.StartAsync(data, settings.StoreOptions, time, logger, cancellationToken);
+            // Rules load before the pipeline starts, so that a backlog replayed from the spool is detected too.
+            engine = await IngestEngine.StartAsync(data, settings.StoreOptions, time, logger, cancellationToken, alerts =>
+                detection = DetectionStage.Start(settings.RulePaths, settings.PipelinePaths, alerts, SeverityPolicy.Default, time, loggers.CreateLogger(DetectionLog.Category)));
         }
         catch
         {
+            detection?.Dispose();
             data.Dispose();
             throw;
         }
@@ -90,6 +99,7 @@ public sealed class YaguraServer : IAsyncDisposable
             .AddSingleton(time)
             .AddSingleton<ITenantDirectory>(engine.Tenants)
             .AddSingleton<IEventStore>(engine.Store)
+            .AddSingleton<IAlertStore>(engine.Alerts)
             .AddSingleton(engine.Spool);
         var web = builder.Build();
         web.MapYaguraApi();
@@ -127,7 +137,7 @@ public sealed class YaguraServer : IAsyncDisposable
                 tls = listener.LocalEndPoint.Port;
             }
 
-            var server = new YaguraServer(engine, web, listeners, state, counters)
+            var server = new YaguraServer(engine, detection!, web, listeners, state, counters)
             {
                 HttpEndPoint = ActualHttpEndPoint(web, settings.HttpEndPoint),
                 SyslogUdpPort = udp,
@@ -143,6 +153,8 @@ public sealed class YaguraServer : IAsyncDisposable
                 ["framing_errors"] = counters.FramingErrors,
                 ["stored"] = engine.Pipeline.Processed,
                 ["parse_errors"] = engine.Pipeline.ParseErrors,
+                ["alerts"] = detection!.AlertsStored,
+                ["rule_reloads"] = detection.Reloads,
                 ["backlog_bytes"] = Math.Max(0, engine.Spool.DurablePosition - engine.Pipeline.ProcessedPosition),
             };
             state.MarkReady();
@@ -157,6 +169,7 @@ public sealed class YaguraServer : IAsyncDisposable
 
             await web.DisposeAsync();
             await engine.DisposeAsync();
+            detection?.Dispose();
             data.Dispose();
             throw;
         }
@@ -250,6 +263,7 @@ public sealed class YaguraServer : IAsyncDisposable
         await _engine.DrainAsync(cancellationToken);
         await _web.DisposeAsync();
         await _engine.DisposeAsync();
+        Detection.Dispose();
         _engine.Data.Dispose();
         _retentionStop.Dispose();
     }

@@ -13,6 +13,8 @@ namespace Yagura.Ingest.Pipeline;
 /// most every <see cref="CheckpointInterval"/>, flush the store to disk and advance the spool checkpoint to what the
 /// flush covered. Parsing of the next run overlaps the write of the previous one, and flushes overlap both.
 /// At-least-once from the spool plus idempotent writes (event id = spool position) make it exactly-once in the store.
+/// An optional <see cref="IStoredBatchObserver"/> (detection) sees each batch after it is written and before it counts
+/// as processed.
 /// </summary>
 public sealed class EventPipeline(
     MessageSpool spool,
@@ -20,7 +22,8 @@ public sealed class EventPipeline(
     Func<string, TimeZoneInfo?> tenantTimeZone,
     ILogger logger,
     TimeProvider time,
-    int batchSize = 8192)
+    int batchSize = 8192,
+    IStoredBatchObserver? observer = null)
 {
     /// <summary>
     /// How often the store is flushed and the spool told what it may forget. A flush per batch put two fsyncs on the
@@ -175,6 +178,8 @@ public sealed class EventPipeline(
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
                 }
             }
+
+            observer?.OnStored(events, cancellationToken);
 
             // Decided before the progress is published, so that whoever waits for this batch sees the decision.
             if (checkpoint is not { IsCompleted: false } && time.GetElapsedTime(lastCheckpoint) >= CheckpointInterval)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Yagura.Core.Alerts;
 using Yagura.Core.Search;
 using Yagura.Core.Storage;
 using Yagura.Core.Tenancy;
@@ -42,6 +43,7 @@ public static class ApiEndpoints
 
         app.MapPost("/api/v1/ingest", IngestAsync);
         app.MapGet("/api/v1/events/search", SearchAsync);
+        app.MapGet("/api/v1/alerts", AlertsAsync);
         return app;
     }
 
@@ -189,6 +191,68 @@ public static class ApiEndpoints
         http.Response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(http.Response.Body);
         result.WriteJson(writer);
+        await writer.FlushAsync(http.RequestAborted);
+        return Results.Empty;
+    }
+
+    private static async Task<IResult> AlertsAsync(HttpContext http, ITenantDirectory directory, IAlertStore alerts, TimeProvider time)
+    {
+        var (principal, error) = await TokenAuth.AuthenticateAsync(http, directory, TokenRole.Analyst);
+        if (principal is null)
+        {
+            return error!;
+        }
+
+        var query = http.Request.Query;
+        var tenant = query["tenant"].ToString();
+        if (tenant.Length > 0 && tenant != principal.TenantId)
+        {
+            return ApiErrors.Problem(StatusCodes.Status403Forbidden, $"this token belongs to tenant '{principal.TenantId}' and cannot read tenant '{tenant}'");
+        }
+
+        var now = time.GetUtcNow();
+        if (!TryTime(query["from"].ToString(), now, out var from))
+        {
+            return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'from' is not a time: '{query["from"]}' (use ISO 8601 such as 2026-11-01T00:00:00Z, or now-15m)");
+        }
+
+        if (!TryTime(query["to"].ToString(), now, out var to))
+        {
+            return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'to' is not a time: '{query["to"]}' (use ISO 8601 such as 2026-11-01T00:00:00Z, or now)");
+        }
+
+        var limit = DefaultLimit;
+        var limitText = query["limit"].ToString();
+        if (limitText.Length > 0 && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
+        {
+            return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'limit' must be a whole number from 1 to {MaxLimit}");
+        }
+
+        Severity? minSeverity = null;
+        var severityText = query["severity"].ToString();
+        if (severityText.Length > 0)
+        {
+            if (!SeverityPolicy.TryParse(severityText, out var parsed))
+            {
+                return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'severity' must be information, warning, critical or emergency, not '{severityText}'");
+            }
+
+            minSeverity = parsed;
+        }
+
+        var list = await alerts.ListAsync(TenantScope.Only(principal.TenantId), from, to, limit, minSeverity, http.RequestAborted);
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteNumber("count", list.Count);
+        writer.WriteStartArray("alerts");
+        foreach (var alert in list)
+        {
+            AlertJson.Write(writer, alert);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
         await writer.FlushAsync(http.RequestAborted);
         return Results.Empty;
     }

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Yagura.Core.Alerts;
+using Yagura.Core.Search;
+using Yagura.Core.Tenancy;
+using Yagura.Storage.Sqlite.Cases;
+
+namespace Yagura.Cli.Commands;
+
+/// <summary><c>yagura alerts</c>: the stored alerts of a data directory, newest first, as a table or as JSON lines.</summary>
+internal static class AlertsCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var from = new Option<string?>("--from") { Description = "Earliest last-seen time (ISO 8601 or now-1h …)" };
+        var to = new Option<string?>("--to") { Description = "Latest last-seen time, exclusive (ISO 8601 or now …)" };
+        var limit = new Option<int>("--limit") { Description = "At most this many alerts (1–10000)", DefaultValueFactory = _ => 100 };
+        var severity = new Option<string?>("--severity") { Description = "Only this severity or higher: information, warning, critical, emergency" };
+        var json = new Option<bool>("--json") { Description = "One JSON object per line instead of a table" };
+        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant (default: every tenant; the local data directory is an administrator's view)" };
+        var command = new Command("alerts", "List stored alerts, newest first") { data, from, to, limit, severity, json, tenant };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var now = TimeProvider.System.GetUtcNow();
+            DateTimeOffset? fromTime = null, toTime = null;
+            if (parse.GetValue(from) is { } f)
+            {
+                if (!QueryEvaluator.TryParseTime(f, now, out var t))
+                {
+                    return CommonOptions.Fail($"--from '{f}' is not a time (ISO 8601 such as 2026-11-01T00:00:00Z, or now-1h)");
+                }
+
+                fromTime = t;
+            }
+
+            if (parse.GetValue(to) is { } tt)
+            {
+                if (!QueryEvaluator.TryParseTime(tt, now, out var t))
+                {
+                    return CommonOptions.Fail($"--to '{tt}' is not a time (ISO 8601 such as 2026-11-01T00:00:00Z, or now)");
+                }
+
+                toTime = t;
+            }
+
+            var max = parse.GetValue(limit);
+            if (max is < 1 or > 10_000)
+            {
+                return CommonOptions.Fail("--limit must be from 1 to 10000");
+            }
+
+            Severity? minSeverity = null;
+            if (parse.GetValue(severity) is { } s)
+            {
+                if (!SeverityPolicy.TryParse(s, out var parsed))
+                {
+                    return CommonOptions.Fail($"--severity '{s}' is not one of information, warning, critical, emergency");
+                }
+
+                minSeverity = parsed;
+            }
+
+            var root = Path.GetFullPath(parse.GetValue(data)!);
+            if (!Directory.Exists(root))
+            {
+                return CommonOptions.Fail($"no data directory at {root}");
+            }
+
+            var tenantId = parse.GetValue(tenant);
+            if (tenantId is not null && !Tenant.IsValidId(tenantId))
+            {
+                return CommonOptions.Fail($"'{tenantId}' is not a valid tenant id");
+            }
+
+            var scope = tenantId is null ? TenantScope.AllTenants : TenantScope.Only(tenantId);
+            await using var store = SqliteAlertStore.Open(root);
+            var alerts = await store.ListAsync(scope, fromTime, toTime, max, minSeverity, cancellationToken);
+            if (parse.GetValue(json))
+            {
+                WriteJsonLines(alerts);
+            }
+            else
+            {
+                WriteTable(alerts);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void WriteJsonLines(IReadOnlyList<Alert> alerts)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        foreach (var alert in alerts)
+        {
+            using (var writer = new Utf8JsonWriter(stdout, options))
+            {
+                AlertJson.Write(writer, alert);
+            }
+
+            stdout.WriteByte((byte)'\n');
+        }
+    }
+
+    private static void WriteTable(IReadOnlyList<Alert> alerts)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumns("last seen", "tenant", "severity", "kind", "title", "rule id", "count");
+        foreach (var alert in alerts)
+        {
+            table.AddRow(
+                Markup.Escape(alert.LastSeen.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+                Markup.Escape(alert.TenantId),
+                Markup.Escape(AlertJson.Name(alert.Severity)),
+                Markup.Escape(AlertJson.Name(alert.Kind)),
+                Markup.Escape(alert.Title),
+                Markup.Escape(alert.RuleId),
+                alert.Count.ToString(CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} alerts[/]", alerts.Count);
+    }
+}

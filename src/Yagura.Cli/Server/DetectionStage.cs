@@ -1,0 +1,270 @@
+using Microsoft.Extensions.Logging;
+using Yagura.Core.Alerts;
+using Yagura.Core.Events;
+using Yagura.Core.Storage;
+using Yagura.Detection.Alerts;
+using Yagura.Detection.Sigma;
+
+namespace Yagura.Cli.Server;
+
+/// <summary>
+/// Detection inside <c>yagura serve</c>: runs the Sigma rules over every batch the pipeline stores and keeps the
+/// alerts in the case store. Rule and pipeline directories are watched; a change reloads them after a short quiet
+/// period, and a reload that brings new errors (or fails outright) keeps the rules in force and logs why.
+/// </summary>
+public sealed class DetectionStage : IStoredBatchObserver, IDisposable
+{
+    /// <summary>How long the rule files must stay unchanged before a reload: editors and copies write in several steps.</summary>
+    public static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(500);
+
+    private readonly IReadOnlyList<string> _rulePaths;
+    private readonly IReadOnlyList<string> _pipelinePaths;
+    private readonly IAlertStore _store;
+    private readonly SeverityPolicy _severity;
+    private readonly ILogger _logger;
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly ITimer _debounce;
+    private readonly Lock _reloadGate = new();
+    private readonly List<Alert> _alerts = [];
+    private HashSet<RuleProblem> _errorsInForce = [];
+    private AlertDetector? _pending;
+    private AlertDetector? _current;
+    private long _alertsStored;
+    private long _reloads;
+
+    private DetectionStage(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, SeverityPolicy severity, TimeProvider time, ILogger logger)
+    {
+        _rulePaths = rulePaths;
+        _pipelinePaths = pipelinePaths;
+        _store = store;
+        _severity = severity;
+        _logger = logger;
+        _debounce = time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Alerts newly stored since the start.</summary>
+    public long AlertsStored => Interlocked.Read(ref _alertsStored);
+
+    /// <summary>Successful reloads since the start.</summary>
+    public long Reloads => Interlocked.Read(ref _reloads);
+
+    /// <summary>One line on the rules in force, for the operator.</summary>
+    public string Summary { get; private set; } = "no rules loaded";
+
+    /// <summary>Loads the rules (broken ones are logged and left out, never fatal) and starts watching their directories.</summary>
+    public static DetectionStage Start(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, SeverityPolicy severity, TimeProvider time, ILogger logger)
+    {
+        var stage = new DetectionStage(rulePaths, pipelinePaths, store, severity, time, logger);
+        foreach (var path in rulePaths.Concat(pipelinePaths).Where(p => !File.Exists(p) && !Directory.Exists(p)))
+        {
+            DetectionLog.MissingPath(logger, path);
+        }
+
+        if (stage.TryLoad(out var detector, out var errors, out var failure))
+        {
+            stage.Publish(detector!, errors);
+        }
+        else
+        {
+            DetectionLog.LoadFailed(logger, failure!);
+        }
+
+        stage.Watch();
+        return stage;
+    }
+
+    private bool TryLoad(out AlertDetector? detector, out HashSet<RuleProblem> errors, out string? failure)
+    {
+        detector = null;
+        errors = [];
+        failure = null;
+        try
+        {
+            var pipelines = SigmaPipeline.Load(_pipelinePaths.Where(p => File.Exists(p) || Directory.Exists(p)));
+            var set = SigmaRuleSet.Load(_rulePaths.Where(p => File.Exists(p) || Directory.Exists(p)), pipelines);
+            errors = [.. set.Errors.Concat(set.Pipeline.Errors)];
+            detector = new AlertDetector(set, _severity);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            failure = ex.Message;
+            return false;
+        }
+    }
+
+    private void Publish(AlertDetector detector, HashSet<RuleProblem> errors)
+    {
+        var set = detector.Rules;
+        foreach (var error in errors)
+        {
+            DetectionLog.RuleError(_logger, error.Path, error.Line, error.Error);
+        }
+
+        foreach (var problem in set.Unsupported)
+        {
+            DetectionLog.RuleUnsupported(_logger, problem.Path, problem.Error);
+        }
+
+        _errorsInForce = errors;
+        Summary = $"{set.Rules.Count} rules and {set.Correlations.Count} correlations in force ({set.Compiled} of {set.Total} compiled, {errors.Count} errors, {set.Unsupported.Count} unsupported, {set.Inactive.Count} inactive) from {string.Join(", ", _rulePaths)}";
+        DetectionLog.Loaded(_logger, Summary);
+
+        // Taken by the writer thread before its next batch: the matcher and correlation engine are never shared.
+        Volatile.Write(ref _pending, detector);
+    }
+
+    private void Watch()
+    {
+        foreach (var path in _rulePaths.Concat(_pipelinePaths))
+        {
+            var full = Path.GetFullPath(path);
+            FileSystemWatcher watcher;
+            if (Directory.Exists(full))
+            {
+                watcher = new FileSystemWatcher(full) { IncludeSubdirectories = true };
+            }
+            else if (File.Exists(full))
+            {
+                watcher = new FileSystemWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full));
+            }
+            else
+            {
+                continue;
+            }
+
+            watcher.NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size;
+            watcher.Changed += OnChange;
+            watcher.Created += OnChange;
+            watcher.Deleted += OnChange;
+            watcher.Renamed += OnChange;
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+    }
+
+    private void OnChange(object sender, FileSystemEventArgs e) => _debounce.Change(ReloadDebounce, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Reloads the rules now (the watcher calls this after a change has settled).</summary>
+    public void Reload()
+    {
+        lock (_reloadGate)
+        {
+            if (!TryLoad(out var detector, out var errors, out var failure))
+            {
+                DetectionLog.ReloadRefused(_logger, failure!);
+                return;
+            }
+
+            var added = errors.Where(e => !_errorsInForce.Contains(e)).ToList();
+            if (added.Count > 0)
+            {
+                foreach (var error in added)
+                {
+                    DetectionLog.RuleError(_logger, error.Path, error.Line, error.Error);
+                }
+
+                DetectionLog.ReloadRefused(_logger, $"{added.Count} rule file error(s), listed above; fix them and save again");
+                return;
+            }
+
+            Publish(detector!, errors);
+            Interlocked.Increment(ref _reloads);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnStored(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _pending, null) is { } next)
+        {
+            // A new rule set starts with empty correlation windows.
+            _current = next;
+        }
+
+        if (_current is not { } detector)
+        {
+            return;
+        }
+
+        _alerts.Clear();
+        try
+        {
+            detector.Detect(events, _alerts);
+        }
+#pragma warning disable CA1031 // A fault in one rule must not stop ingest: the events are stored, the fault is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            DetectionLog.DetectFailed(_logger, events.Count, ex);
+            return;
+        }
+
+        if (_alerts.Count == 0)
+        {
+            return;
+        }
+
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                var added = _store.AddAsync(_alerts, CancellationToken.None).GetAwaiter().GetResult();
+                Interlocked.Add(ref _alertsStored, added);
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                // Like event writes: retried, not skipped; the batch stays in the spool until its alerts are stored.
+                DetectionLog.StoreFailed(_logger, _alerts.Count, delay, ex);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+
+        _debounce.Dispose();
+    }
+}
+
+internal static partial class DetectionLog
+{
+    public const string Category = "yagura.detection";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "detection: {Summary}")]
+    public static partial void Loaded(ILogger logger, string summary);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "detection: {Path}:{Line}: {Error}")]
+    public static partial void RuleError(ILogger logger, string path, int line, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "detection: {Path}: unsupported: {Reason}")]
+    public static partial void RuleUnsupported(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "detection: no rule or pipeline file or directory at {Path}")]
+    public static partial void MissingPath(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "detection: loading the rules failed, running without rules: {Reason}")]
+    public static partial void LoadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "detection: reload refused, the previous rules stay in force: {Reason}")]
+    public static partial void ReloadRefused(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "detection failed on a batch of {Count} events; they are stored without alerts")]
+    public static partial void DetectFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "storing {Count} alerts failed; retrying in {Delay}")]
+    public static partial void StoreFailed(ILogger logger, int count, TimeSpan delay, Exception exception);
+}

@@ -1,0 +1,112 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Yagura.Testing;
+
+namespace Yagura.IntegrationTests;
+
+/// <summary><c>yagura serve --rules DIR</c> as a real process: syslog in over TCP, alerts out of the API, rules reloaded on change.</summary>
+public sealed class DetectionServeTests
+{
+    private const string RuleId = "0b8a7c3e-1111-4222-8333-444455556666";
+
+    private static string Rule(string title, string marker) => $"""
+        title: {title}
+        id: {RuleId}
+        status: test
+        level: high
+        tags:
+          - attack.initial_access
+          - attack.t1078
+        logsource:
+          product: linux
+        detection:
+          selection:
+            message|contains: {marker}
+          condition: selection
+        """;
+
+    private static async Task SendAsync(int port, string text)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var line = $"<38>1 {DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} host1 sshd 4242 - - {text}\n";
+        await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(line));
+    }
+
+    private static async Task<JsonElement> GetAsync(HttpClient http, string token, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.Clone();
+    }
+
+    private static async Task<List<JsonElement>> AlertsAsync(HttpClient http, string token) =>
+        [.. (await GetAsync(http, token, "/api/v1/alerts?limit=1000")).GetProperty("alerts").EnumerateArray()];
+
+    [Fact]
+    public async Task Serve_RuleMatchesSyslogMessage_StoresAlert_AndReloadsChangedRule()
+    {
+        using var dir = new TempDirectory("yagura-detect");
+        var data = dir.File("data");
+        var rules = dir.File("rules");
+        Directory.CreateDirectory(rules);
+        var markerA = $"yaguraalerta{Guid.NewGuid():N}";
+        var markerB = $"yaguraalertb{Guid.NewGuid():N}";
+        var ruleFile = Path.Combine(rules, "test_rule.yml");
+        await File.WriteAllTextAsync(ruleFile, Rule("Test marker seen", markerA));
+        var admin = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "admin"])).Stdout.Trim();
+        var tenant = await YaguraBinary.RunAsync(["tenant", "create", "--data", data, "--id", "acme", "--name", "ACME", "--lang", "en", "--tz", "UTC"]);
+        Assert.True(tenant.ExitCode == 0, ProcessRunner.Describe(tenant));
+        var acme = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "acme", "--role", "analyst"])).Stdout.Trim();
+        var tcpPort = FreePorts.Next();
+
+        using var serve = await YaguraBinary.ServeAsync(data, FreePorts.Next(), tcpPort, "--rules", rules);
+        await SendAsync(tcpPort, $"Accepted password for alice {markerA}");
+        await SendAsync(tcpPort, "Accepted password for bob, nothing to see");
+        await Eventually.UntilAsync(async () => (await AlertsAsync(serve.Http, admin)).Count > 0, "the alert");
+        await serve.WaitIdleAsync(admin);
+
+        var alert = Assert.Single(await AlertsAsync(serve.Http, admin));
+        var events = (await GetAsync(serve.Http, admin, $"/api/v1/events/search?q={markerA}")).GetProperty("events").EnumerateArray().ToList();
+        var stored = Assert.Single(events);
+        Assert.Equal(RuleId, alert.GetProperty("rule_id").GetString());
+        Assert.Equal("Test marker seen", alert.GetProperty("title").GetString());
+        Assert.Equal("high", alert.GetProperty("level").GetString());
+        Assert.Equal("critical", alert.GetProperty("severity").GetString());
+        Assert.Equal("rule", alert.GetProperty("kind").GetString());
+        Assert.Equal("default", alert.GetProperty("tenant_id").GetString());
+        Assert.Equal(["attack.initial_access", "attack.t1078"], alert.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal([stored.GetProperty("event.id").GetInt64()], alert.GetProperty("event_ids").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal(1, alert.GetProperty("count").GetInt32());
+        Assert.Equal(stored.GetProperty("@timestamp").GetString(), alert.GetProperty("first_seen").GetString());
+        Assert.Empty(await AlertsAsync(serve.Http, acme));
+
+        // Change the rule on disk: the running server picks it up without a restart.
+        await File.WriteAllTextAsync(ruleFile, Rule("Changed marker seen", markerB));
+        await Eventually.UntilAsync(async () =>
+        {
+            await SendAsync(tcpPort, $"Accepted password for carol {markerB} {Guid.NewGuid():N}");
+            await Task.Delay(200);
+            return (await AlertsAsync(serve.Http, admin)).Any(a => a.GetProperty("title").GetString() == "Changed marker seen");
+        }, "the changed rule to fire");
+        await SendAsync(tcpPort, $"Accepted password for alice again {markerA}");
+        await serve.WaitIdleAsync(admin);
+
+        var after = await AlertsAsync(serve.Http, admin);
+        Assert.Single(after, a => a.GetProperty("title").GetString() == "Test marker seen");
+        Assert.All(after, a => Assert.Equal(RuleId, a.GetProperty("rule_id").GetString()));
+        string output;
+        lock (serve.Output)
+        {
+            output = serve.Output.ToString();
+        }
+
+        Assert.Contains("1 rules and 0 correlations in force", output, StringComparison.Ordinal);
+    }
+}

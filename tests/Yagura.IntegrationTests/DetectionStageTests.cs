@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Yagura.Cli.Server;
+using Yagura.Core.Alerts;
+using Yagura.Core.Events;
+using Yagura.Core.Tenancy;
+using Yagura.Testing;
+
+namespace Yagura.IntegrationTests;
+
+/// <summary>The serve-side detection stage in process: reloads that succeed, and reloads that must not.</summary>
+public sealed class DetectionStageTests
+{
+    private static string Rule(string marker, string title = "Marker") => $"""
+        title: {title}
+        id: stage-rule
+        level: medium
+        logsource: {"{"} product: linux {"}"}
+        detection:
+            selection:
+                message|contains: {marker}
+            condition: selection
+        """;
+
+    private static EventRecord Event(long id, string message) => new()
+    {
+        Id = id,
+        TenantId = Tenant.DefaultId,
+        Timestamp = DateTimeOffset.UnixEpoch.AddDays(id),
+        Received = DateTimeOffset.UnixEpoch.AddDays(id),
+        Original = message,
+        Message = message,
+        Fields = new Dictionary<string, object?> { ["log.syslog.appname"] = "sshd", ["log.format"] = "rfc3164" },
+    };
+
+    private sealed class ListStore : IAlertStore
+    {
+        public List<Alert> Alerts { get; } = [];
+
+        public Task<int> AddAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default)
+        {
+            var added = alerts.Where(a => Alerts.All(b => b.Id != a.Id)).ToList();
+            Alerts.AddRange(added);
+            return Task.FromResult(added.Count);
+        }
+
+        public Task<IReadOnlyList<Alert>> ListAsync(TenantScope scope, DateTimeOffset? from, DateTimeOffset? until, int limit, Severity? minSeverity, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<Alert>>(Alerts);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public void Reload_BrokenRuleFile_KeepsThePreviousRules_ThenAFixedFileTakesEffect()
+    {
+        using var dir = new TempDirectory("yagura-stage");
+        var file = dir.File("rule.yml");
+        File.WriteAllText(file, Rule("alpha"));
+        var store = new ListStore();
+        using var stage = DetectionStage.Start([dir.Path], [RepositoryPaths.Content("pipelines")], store, SeverityPolicy.Default, TimeProvider.System, NullLogger.Instance);
+
+        stage.OnStored([Event(1, "alpha one"), Event(2, "beta one")], CancellationToken.None);
+        Assert.Equal([1L], store.Alerts.Select(a => a.EventIds[0]));
+
+        File.WriteAllText(file, "title: broken\ndetection: [unclosed\n");
+        stage.Reload();
+        stage.OnStored([Event(3, "alpha two")], CancellationToken.None);
+        Assert.Equal([1L, 3L], store.Alerts.Select(a => a.EventIds[0]));
+        Assert.Equal(0, stage.Reloads);
+
+        File.WriteAllText(file, Rule("beta", "Beta"));
+        stage.Reload();
+        stage.OnStored([Event(4, "alpha three"), Event(5, "beta two")], CancellationToken.None);
+        Assert.Equal([1L, 3L, 5L], store.Alerts.Select(a => a.EventIds[0]));
+        Assert.Equal("Beta", store.Alerts[^1].Title);
+        Assert.Equal(Severity.Warning, store.Alerts[^1].Severity);
+        Assert.Equal(1, stage.Reloads);
+        Assert.Equal(3, stage.AlertsStored);
+    }
+
+    [Fact]
+    public void Start_MissingRuleDirectory_RunsWithoutRules()
+    {
+        var store = new ListStore();
+        using var stage = DetectionStage.Start(["/nonexistent/yagura-rules"], [RepositoryPaths.Content("pipelines")], store, SeverityPolicy.Default, TimeProvider.System, NullLogger.Instance);
+
+        stage.OnStored([Event(1, "anything")], CancellationToken.None);
+
+        Assert.Empty(store.Alerts);
+        Assert.StartsWith("0 rules", stage.Summary, StringComparison.Ordinal);
+    }
+}
