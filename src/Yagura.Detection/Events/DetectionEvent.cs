@@ -35,27 +35,59 @@ public sealed class DetectionEvent
 
     public string TenantId { get; }
 
-    /// <summary>A stored event: its fields plus the ones with properties of their own.</summary>
-    public static DetectionEvent FromRecord(EventRecord record)
+    /// <summary>A stored event: its fields plus the ones with properties of their own, read through (not copied:
+    /// detection runs on every stored event).</summary>
+    public static DetectionEvent FromRecord(EventRecord record) =>
+        new(new RecordFields(record), record.Original, record.Timestamp, record.Id, record.TenantId);
+
+    /// <summary>A record's fields with <c>tenant.id</c>, <c>message</c> and <c>error.message</c> added, as a view.</summary>
+    private sealed class RecordFields(EventRecord record) : IReadOnlyDictionary<string, object?>
     {
-        var fields = new Dictionary<string, object?>(record.Fields.Count + 4, StringComparer.Ordinal);
-        foreach (var (name, value) in record.Fields)
+        private IEnumerable<KeyValuePair<string, object?>> Extra()
         {
-            fields[name] = value;
+            yield return new(FieldNames.TenantId, record.TenantId);
+            if (record.Message is not null)
+            {
+                yield return new(FieldNames.Message, record.Message);
+            }
+
+            if (record.ErrorMessage is not null)
+            {
+                yield return new(FieldNames.ErrorMessage, record.ErrorMessage);
+            }
         }
 
-        fields[FieldNames.TenantId] = record.TenantId;
-        if (record.Message is not null)
+        public object? this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+
+        public IEnumerable<string> Keys => this.Select(p => p.Key);
+
+        public IEnumerable<object?> Values => this.Select(p => p.Value);
+
+        public int Count => record.Fields.Count + Extra().Count();
+
+        public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+        public bool TryGetValue(string key, out object? value)
         {
-            fields[FieldNames.Message] = record.Message;
+            switch (key)
+            {
+                case FieldNames.TenantId:
+                    value = record.TenantId;
+                    return true;
+                case FieldNames.Message when record.Message is not null:
+                    value = record.Message;
+                    return true;
+                case FieldNames.ErrorMessage when record.ErrorMessage is not null:
+                    value = record.ErrorMessage;
+                    return true;
+                default:
+                    return record.Fields.TryGetValue(key, out value);
+            }
         }
 
-        if (record.ErrorMessage is not null)
-        {
-            fields[FieldNames.ErrorMessage] = record.ErrorMessage;
-        }
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => record.Fields.Concat(Extra()).GetEnumerator();
 
-        return new DetectionEvent(fields, record.Original, record.Timestamp, record.Id, record.TenantId);
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>
