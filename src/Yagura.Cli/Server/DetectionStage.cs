@@ -51,6 +51,8 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
     /// <summary>One line on the rules in force, for the operator.</summary>
     public string Summary { get; private set; } = "no rules loaded";
 
+    private bool _published;
+
     /// <summary>Loads the rules (broken ones are logged and left out, never fatal) and starts watching their directories.</summary>
     public static DetectionStage Start(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, SeverityPolicy severity, TimeProvider time, ILogger logger)
     {
@@ -107,8 +109,14 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
         }
 
         _errorsInForce = errors;
+        var reload = _published;
+        _published = true;
         Summary = $"{set.Rules.Count} rules and {set.Correlations.Count} correlations in force ({set.Compiled} of {set.Total} compiled, {errors.Count} errors, {set.Unsupported.Count} unsupported, {set.Inactive.Count} inactive) from {string.Join(", ", _rulePaths)}";
-        DetectionLog.Loaded(_logger, Summary);
+        if (reload)
+        {
+            // The first load is announced by serve's start-up lines.
+            DetectionLog.Loaded(_logger, Summary);
+        }
 
         // Taken by the writer thread before its next batch: the matcher and correlation engine are never shared.
         Volatile.Write(ref _pending, detector);

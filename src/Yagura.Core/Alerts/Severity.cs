@@ -45,6 +45,10 @@ public sealed class SeverityPolicy
     };
 
     /// <summary>Parses a severity name as written in configuration (English, case-insensitive).</summary>
-    public static bool TryParse(string? text, out Severity severity) =>
-        Enum.TryParse(text, ignoreCase: true, out severity) && Enum.IsDefined(severity);
+    public static bool TryParse(string? text, out Severity severity)
+    {
+        // Names only: Enum.TryParse would also take "3" or "1, 2".
+        severity = default;
+        return text is { Length: > 0 } && text.All(char.IsAsciiLetter) && Enum.TryParse(text, ignoreCase: true, out severity) && Enum.IsDefined(severity);
+    }
 }

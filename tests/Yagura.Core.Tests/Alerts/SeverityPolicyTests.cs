@@ -32,6 +32,8 @@ public sealed class SeverityPolicyTests
     [InlineData("emergency", true, Severity.Emergency)]
     [InlineData("Warning", true, Severity.Warning)]
     [InlineData("7", false, default(Severity))]
+    [InlineData("3", false, default(Severity))]
+    [InlineData("Warning, Critical", false, default(Severity))]
     [InlineData("severe", false, default(Severity))]
     public void TryParse_AcceptsOnlyTheFourNames(string text, bool ok, Severity expected)
     {
