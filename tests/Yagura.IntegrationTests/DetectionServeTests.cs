@@ -109,4 +109,32 @@ public sealed class DetectionServeTests
 
         Assert.Contains("1 rules and 0 correlations in force", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Serve_IocListHit_IsAnAlertLikeAnyOther()
+    {
+        using var dir = new TempDirectory("yagura-ioc");
+        var data = dir.File("data");
+        var rules = dir.File("rules");
+        Directory.CreateDirectory(rules);
+        var list = dir.File("bad_hosts.txt");
+        await File.WriteAllTextAsync(list, "# from a partner CERT\n203.0.113.77 ; C2 server\nevil[.]example.com\n");
+        var admin = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "admin"])).Stdout.Trim();
+        var tcpPort = FreePorts.Next();
+
+        using var serve = await YaguraBinary.ServeAsync(data, FreePorts.Next(), tcpPort, "--rules", rules, "--ioc", list);
+        await SendAsync(tcpPort, "action=allow src=198.51.100.4 dst=10.0.0.1 dport=443");
+        await SendAsync(tcpPort, "action=allow src=203.0.113.77 dst=10.0.0.1 dport=443");
+        await Eventually.UntilAsync(async () => (await AlertsAsync(serve.Http, admin)).Count > 0, "the IOC alert");
+        await serve.WaitIdleAsync(admin);
+
+        var alert = Assert.Single(await AlertsAsync(serve.Http, admin));
+        var stored = Assert.Single((await GetAsync(serve.Http, admin, "/api/v1/events/search?q=source.ip:203.0.113.77")).GetProperty("events").EnumerateArray());
+        Assert.Equal("ioc", alert.GetProperty("kind").GetString());
+        Assert.Equal("ioc:bad_hosts", alert.GetProperty("rule_id").GetString());
+        Assert.Equal("critical", alert.GetProperty("severity").GetString());
+        Assert.Contains("203.0.113.77", alert.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal("source.ip=203.0.113.77", alert.GetProperty("group_key").GetString());
+        Assert.Equal([stored.GetProperty("event.id").GetInt64()], alert.GetProperty("event_ids").EnumerateArray().Select(e => e.GetInt64()));
+    }
 }

@@ -27,8 +27,12 @@ internal static class ServeCommand
         {
             Description = "Field-mapping and log-source pipeline file or directory, repeatable (default: the ones shipped in content/pipelines)",
         };
+        var ioc = new Option<string[]>("--ioc")
+        {
+            Description = "IOC list file (.txt or .csv) or directory of them, repeatable; a hit is an alert; reloaded when they change",
+        };
         var verbose = new Option<bool>("--verbose") { Description = "Log connection-level details" };
-        var command = new Command("serve", "Run the collector, the pipeline and the HTTP API") { config, data, http, udp, tcp, tls, httpTls, cert, key, rules, pipelines, verbose };
+        var command = new Command("serve", "Run the collector, the pipeline and the HTTP API") { config, data, http, udp, tcp, tls, httpTls, cert, key, rules, pipelines, ioc, verbose };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ServeSettings();
@@ -58,6 +62,12 @@ internal static class ServeCommand
                 {
                     settings.Pipelines.Clear();
                     settings.Pipelines.AddRange(p);
+                }
+
+                if (parse.GetValue(ioc) is { Length: > 0 } i)
+                {
+                    settings.Ioc.Clear();
+                    settings.Ioc.AddRange(i);
                 }
 
                 SettingsLoader.ApplyEnvironment(settings, Environment.GetEnvironmentVariable);

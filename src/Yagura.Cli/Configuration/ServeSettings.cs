@@ -51,6 +51,9 @@ public sealed class ServeSettings
     /// <summary>Field-mapping and log-source pipelines; empty means the ones shipped next to the executable.</summary>
     public List<string> Pipelines { get; } = [];
 
+    /// <summary>IOC list files or directories (<c>*.txt</c>, <c>*.csv</c>); none by default.</summary>
+    public List<string> Ioc { get; } = [];
+
     /// <summary>The shipped rules: <c>content/rules</c> next to the executable.</summary>
     public static string DefaultRules => Path.Combine(AppContext.BaseDirectory, "content", "rules");
 

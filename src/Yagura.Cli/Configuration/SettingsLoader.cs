@@ -50,8 +50,8 @@ public static class SettingsLoader
             {
                 switch (key)
                 {
-                    case "rules" or "pipelines" when valueNode is YamlSequenceNode paths:
-                        var target = key == "rules" ? settings.Rules : settings.Pipelines;
+                    case "rules" or "pipelines" or "ioc" when valueNode is YamlSequenceNode paths:
+                        var target = key switch { "rules" => settings.Rules, "ioc" => settings.Ioc, _ => settings.Pipelines };
                         target.Clear();
                         target.AddRange(paths.Children.Select(n => n is YamlScalarNode p ? p.Value ?? "" : throw new SettingsException($"{path}:{n.Start.Line}: '{key}' must list paths")));
                         break;
@@ -114,7 +114,7 @@ public static class SettingsLoader
 
     /// <summary>The scalar settings, by their file key; the environment variable is YAGURA_ + the key upper-cased.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["data", "http", "syslog_udp", "syslog_tcp", "syslog_tls", "syslog_bind", "tls_cert", "tls_key", "max_message_bytes", "max_body_bytes", "retention_check_minutes", "full_text_index", "column_indexes", "http_tls", "rules", "pipelines"];
+        ["data", "http", "syslog_udp", "syslog_tcp", "syslog_tls", "syslog_bind", "tls_cert", "tls_key", "max_message_bytes", "max_body_bytes", "retention_check_minutes", "full_text_index", "column_indexes", "http_tls", "rules", "pipelines", "ioc"];
 
     private static bool TryApply(ServeSettings settings, string key, string value)
     {
@@ -140,9 +140,9 @@ public static class SettingsLoader
                     _ => throw new FormatException($"'{value}' is not bloom, fts5 or none"),
                 };
                 break;
-            case "rules" or "pipelines":
+            case "rules" or "pipelines" or "ioc":
                 // One path, or several separated as in PATH (':' on Unix), for the environment.
-                var list = key == "rules" ? settings.Rules : settings.Pipelines;
+                var list = key switch { "rules" => settings.Rules, "ioc" => settings.Ioc, _ => settings.Pipelines };
                 list.Clear();
                 list.AddRange(value.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                 break;

@@ -3,6 +3,7 @@ using Yagura.Core.Alerts;
 using Yagura.Core.Events;
 using Yagura.Core.Storage;
 using Yagura.Detection.Alerts;
+using Yagura.Detection.Ioc;
 using Yagura.Detection.Sigma;
 
 namespace Yagura.Cli.Server;
@@ -19,6 +20,8 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
 
     private readonly IReadOnlyList<string> _rulePaths;
     private readonly IReadOnlyList<string> _pipelinePaths;
+    private IReadOnlyList<string> _iocPaths = [];
+    private string _iocSummary = "";
     private readonly IAlertStore _store;
     private readonly SeverityPolicy _severity;
     private readonly ILogger _logger;
@@ -54,10 +57,10 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
     private bool _published;
 
     /// <summary>Loads the rules (broken ones are logged and left out, never fatal) and starts watching their directories.</summary>
-    public static DetectionStage Start(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, SeverityPolicy severity, TimeProvider time, ILogger logger)
+    public static DetectionStage Start(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, SeverityPolicy severity, TimeProvider time, ILogger logger, IReadOnlyList<string>? iocPaths = null)
     {
-        var stage = new DetectionStage(rulePaths, pipelinePaths, store, severity, time, logger);
-        foreach (var path in rulePaths.Concat(pipelinePaths).Where(p => !File.Exists(p) && !Directory.Exists(p)))
+        var stage = new DetectionStage(rulePaths, pipelinePaths, store, severity, time, logger) { _iocPaths = iocPaths ?? [] };
+        foreach (var path in rulePaths.Concat(pipelinePaths).Concat(stage._iocPaths).Where(p => !File.Exists(p) && !Directory.Exists(p)))
         {
             DetectionLog.MissingPath(logger, path);
         }
@@ -85,7 +88,15 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
             var pipelines = SigmaPipeline.Load(_pipelinePaths.Where(p => File.Exists(p) || Directory.Exists(p)));
             var set = SigmaRuleSet.Load(_rulePaths.Where(p => File.Exists(p) || Directory.Exists(p)), pipelines);
             errors = [.. set.Errors.Concat(set.Pipeline.Errors)];
-            detector = new AlertDetector(set, _severity);
+            var lists = IocFiles(_iocPaths).Select(f => IocList.Load(f)).ToList();
+            foreach (var error in lists.SelectMany(l => l.Errors))
+            {
+                errors.Add(new RuleProblem(error.File, error.Line, error.Reason));
+            }
+
+            var iocs = lists.Count == 0 ? null : new IocMatcher(lists);
+            _iocSummary = iocs is null ? "" : $"; {iocs.Count} indicators from {lists.Count} IOC lists";
+            detector = new AlertDetector(set, _severity, iocs);
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -111,7 +122,7 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
         _errorsInForce = errors;
         var reload = _published;
         _published = true;
-        Summary = $"{set.Rules.Count} rules and {set.Correlations.Count} correlations in force ({set.Compiled} of {set.Total} compiled, {errors.Count} errors, {set.Unsupported.Count} unsupported, {set.Inactive.Count} inactive) from {string.Join(", ", _rulePaths)}";
+        Summary = $"{set.Rules.Count} rules and {set.Correlations.Count} correlations in force ({set.Compiled} of {set.Total} compiled, {errors.Count} errors, {set.Unsupported.Count} unsupported, {set.Inactive.Count} inactive) from {string.Join(", ", _rulePaths)}{_iocSummary}";
         if (reload)
         {
             // The first load is announced by serve's start-up lines.
@@ -122,9 +133,15 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
         Volatile.Write(ref _pending, detector);
     }
 
+    /// <summary>IOC list files: as given, or the <c>.txt</c> and <c>.csv</c> files of a directory.</summary>
+    private static IEnumerable<string> IocFiles(IEnumerable<string> paths) => paths.SelectMany<string, string>(p =>
+        Directory.Exists(p)
+            ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)
+            : File.Exists(p) ? [p] : []);
+
     private void Watch()
     {
-        foreach (var path in _rulePaths.Concat(_pipelinePaths))
+        foreach (var path in _rulePaths.Concat(_pipelinePaths).Concat(_iocPaths))
         {
             var full = Path.GetFullPath(path);
             FileSystemWatcher watcher;

@@ -2,6 +2,7 @@ using Yagura.Core.Alerts;
 using Yagura.Core.Events;
 using Yagura.Detection.Correlation;
 using Yagura.Detection.Events;
+using Yagura.Detection.Ioc;
 using Yagura.Detection.Sigma;
 
 namespace Yagura.Detection.Alerts;
@@ -17,8 +18,12 @@ public sealed class AlertDetector
     private readonly CorrelationEngine _correlations;
     private readonly SeverityPolicy _severity;
     private readonly List<SigmaRule> _matches = [];
+    private readonly IocMatcher? _iocs;
 
-    public AlertDetector(SigmaRuleSet rules, SeverityPolicy severity)
+    /// <param name="rules">The Sigma rules and correlations.</param>
+    /// <param name="severity">From the rule's level (and overrides) to the alert's severity.</param>
+    /// <param name="iocs">Indicator lists: a hit is an alert of kind <see cref="AlertKind.Ioc"/>, level high.</param>
+    public AlertDetector(SigmaRuleSet rules, SeverityPolicy severity, IocMatcher? iocs = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(severity);
@@ -26,7 +31,12 @@ public sealed class AlertDetector
         _matcher = rules.CreateMatcher();
         _correlations = rules.CreateCorrelationEngine();
         _severity = severity;
+        _iocs = iocs;
     }
+
+    /// <summary>The Sigma level given to indicator hits (so Critical by default; a per-rule override applies, with the
+    /// rule id <c>ioc:LIST</c>).</summary>
+    public const string IocLevel = "high";
 
     public SigmaRuleSet Rules { get; }
 
@@ -72,6 +82,29 @@ public sealed class AlertDetector
                             alerts.Add(FromCorrelation(correlation));
                         }
                     }
+                }
+            }
+
+            if (_iocs is not null)
+            {
+                // Expiry is judged at the time Yagura received the event, so a replay decides the same way.
+                foreach (var hit in _iocs.Match(e, record.Received))
+                {
+                    var ruleId = "ioc:" + hit.List;
+                    alerts.Add(new Alert(
+                        Alert.DeriveId(record.TenantId, ruleId + ":" + hit.Indicator, record.Id),
+                        record.TenantId,
+                        AlertKind.Ioc,
+                        ruleId,
+                        $"IOC {hit.Type.ToString().ToLowerInvariant()} {hit.Indicator} ({hit.Source}){(hit.Description is { } d ? ": " + d : "")}",
+                        IocLevel,
+                        _severity.For(record.TenantId, ruleId, IocLevel),
+                        [],
+                        [record.Id],
+                        $"{hit.Field}={hit.Value}",
+                        record.Timestamp,
+                        record.Timestamp,
+                        1));
                 }
             }
         }
