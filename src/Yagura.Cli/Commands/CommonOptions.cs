@@ -1,5 +1,7 @@
 using System.CommandLine;
 
+using Yagura.Core.Search;
+
 namespace Yagura.Cli.Commands;
 
 internal static class CommonOptions
@@ -9,6 +11,45 @@ internal static class CommonOptions
         Description = "The data directory (default ./data)",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("YAGURA_DATA") ?? "./data",
     };
+
+    /// <summary>
+    /// The <c>--from</c>, <c>--to</c> and <c>--limit</c> the listing commands share, or null once the error is printed.
+    /// </summary>
+    public static (DateTimeOffset? From, DateTimeOffset? To, int Limit)? ReadWindow(ParseResult parse, Option<string?> from, Option<string?> to, Option<int> limit)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        DateTimeOffset? fromTime = null, toTime = null;
+        if (parse.GetValue(from) is { } f)
+        {
+            if (!QueryEvaluator.TryParseTime(f, now, out var t))
+            {
+                Fail($"--from '{f}' is not a time (ISO 8601 such as 2026-11-01T00:00:00Z, or now-1h)");
+                return null;
+            }
+
+            fromTime = t;
+        }
+
+        if (parse.GetValue(to) is { } tt)
+        {
+            if (!QueryEvaluator.TryParseTime(tt, now, out var t))
+            {
+                Fail($"--to '{tt}' is not a time (ISO 8601 such as 2026-11-01T00:00:00Z, or now)");
+                return null;
+            }
+
+            toTime = t;
+        }
+
+        var max = parse.GetValue(limit);
+        if (max is < 1 or > 10_000)
+        {
+            Fail("--limit must be from 1 to 10000");
+            return null;
+        }
+
+        return (fromTime, toTime, max);
+    }
 
     /// <summary>Prints an error for the operator (no stack trace) and returns the exit code for it.</summary>
     public static int Fail(string message)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 
+using Yagura.Cli.Configuration;
 using Yagura.Detection.Correlation;
 using Yagura.Detection.Events;
 using Yagura.Detection.Sigma;
@@ -11,9 +12,6 @@ namespace Yagura.Cli.Commands;
 internal static class RulesCommand
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    /// <summary>The pipelines shipped with Yagura, copied next to the executable at build.</summary>
-    public static string DefaultPipelines => Path.Combine(AppContext.BaseDirectory, "content", "pipelines");
 
     public static Command Create() => new("rules", "Check Sigma rules, or run them over events from JSON files") { Check(), Test() };
 
@@ -137,7 +135,7 @@ internal static class RulesCommand
 
     private static SigmaRuleSet? Load(string[] rulePaths, string[]? pipelinePaths, string? tuningPath)
     {
-        var pipelines = pipelinePaths is { Length: > 0 } ? pipelinePaths : [DefaultPipelines];
+        var pipelines = pipelinePaths is { Length: > 0 } ? pipelinePaths : [ServeSettings.DefaultPipelines];
         if (tuningPath is not null && !File.Exists(tuningPath))
         {
             CommonOptions.Fail($"no tuning file at {tuningPath}");

@@ -37,33 +37,12 @@ internal static class SearchCommand
                 return 2;
             }
 
-            var now = TimeProvider.System.GetUtcNow();
-            DateTimeOffset? fromTime = null, toTime = null;
-            if (parse.GetValue(from) is { } f)
+            if (CommonOptions.ReadWindow(parse, from, to, limit) is not { } window)
             {
-                if (!QueryEvaluator.TryParseTime(f, now, out var t))
-                {
-                    return CommonOptions.Fail($"--from '{f}' is not a time (ISO 8601 such as 2026-11-01T00:00:00Z, or now-1h)");
-                }
-
-                fromTime = t;
+                return 2;
             }
 
-            if (parse.GetValue(to) is { } tt)
-            {
-                if (!QueryEvaluator.TryParseTime(tt, now, out var t))
-                {
-                    return CommonOptions.Fail($"--to '{tt}' is not a time (ISO 8601 such as 2026-11-01T00:00:00Z, or now)");
-                }
-
-                toTime = t;
-            }
-
-            var max = parse.GetValue(limit);
-            if (max is < 1 or > 10_000)
-            {
-                return CommonOptions.Fail("--limit must be from 1 to 10000");
-            }
+            var (fromTime, toTime, max) = window;
 
             var root = Path.GetFullPath(parse.GetValue(data)!);
             if (!Directory.Exists(root))

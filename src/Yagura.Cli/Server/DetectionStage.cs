@@ -230,28 +230,11 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
             return;
         }
 
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            try
-            {
-                var added = _store.AddAsync(_alerts, CancellationToken.None).GetAwaiter().GetResult();
-                Interlocked.Add(ref _alertsStored, added);
-                return;
-            }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Data.Common.DbException)
-            {
-                // Like event writes: retried, not skipped; the batch stays in the spool until its alerts are stored.
-                DetectionLog.StoreFailed(_logger, _alerts.Count, delay, ex);
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                Thread.Sleep(delay);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
+        // Like event writes: retried, not skipped; the batch stays in the spool until its alerts are stored.
+        StorageRetry.Run(
+            () => Interlocked.Add(ref _alertsStored, _store.AddAsync(_alerts, CancellationToken.None).GetAwaiter().GetResult()),
+            (ex, delay) => DetectionLog.StoreFailed(_logger, _alerts.Count, delay, ex),
+            cancellationToken);
     }
 
     public void Dispose()

@@ -48,14 +48,14 @@ public sealed class SigmaPipeline
 
     private void LoadFile(string path)
     {
+        if (YamlNodes.TryLoad(path, out var problem) is not { } stream)
+        {
+            Errors.Add(problem!);
+            return;
+        }
+
         try
         {
-            var stream = new YamlStream();
-            using (var reader = File.OpenText(path))
-            {
-                stream.Load(reader);
-            }
-
             foreach (var document in stream.Documents)
             {
                 if (document.RootNode is not YamlMappingNode root)
@@ -69,19 +69,6 @@ public sealed class SigmaPipeline
         catch (SigmaRuleException e)
         {
             Errors.Add(new RuleProblem(path, e.Line, e.Message));
-        }
-        catch (YamlException e)
-        {
-            Errors.Add(new RuleProblem(path, (int)e.Start.Line, e.InnerException?.Message ?? e.Message));
-        }
-        catch (InvalidOperationException e)
-        {
-            // YamlDotNet's scanner gives up this way on some malformed input (e.g. an unclosed flow sequence).
-            Errors.Add(new RuleProblem(path, 0, "invalid YAML: " + e.Message));
-        }
-        catch (IOException e)
-        {
-            Errors.Add(new RuleProblem(path, 0, e.Message));
         }
     }
 

@@ -208,30 +208,10 @@ public sealed class SigmaRuleSet
 
     private IEnumerable<SigmaRule> LoadFile(string path)
     {
-        YamlStream stream;
-        try
-        {
-            stream = new YamlStream();
-            using var reader = File.OpenText(path);
-            stream.Load(reader);
-        }
-        catch (YamlException e)
+        if (YamlNodes.TryLoad(path, out var problem) is not { } stream)
         {
             Total++;
-            Errors.Add(new RuleProblem(path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message)));
-            yield break;
-        }
-        catch (InvalidOperationException e)
-        {
-            // YamlDotNet's scanner gives up this way on some malformed input (e.g. an unclosed flow sequence).
-            Total++;
-            Errors.Add(new RuleProblem(path, 0, "invalid YAML: " + e.Message));
-            yield break;
-        }
-        catch (IOException e)
-        {
-            Total++;
-            Errors.Add(new RuleProblem(path, 0, e.Message));
+            Errors.Add(problem!);
             yield break;
         }
 

@@ -39,21 +39,9 @@ public sealed class SigmaTuning
     public static SigmaTuning Load(string path)
     {
         var tuning = new SigmaTuning(path);
-        YamlStream stream;
-        try
+        if (YamlNodes.TryLoad(path, out var problem) is not { } stream)
         {
-            stream = new YamlStream();
-            using var reader = File.OpenText(path);
-            stream.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            tuning.Errors.Add(new RuleProblem(path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message)));
-            return tuning;
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            tuning.Errors.Add(new RuleProblem(path, 0, e.Message));
+            tuning.Errors.Add(problem!);
             return tuning;
         }
 

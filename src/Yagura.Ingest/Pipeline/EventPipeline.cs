@@ -157,26 +157,13 @@ public sealed class EventPipeline(
         var lastCheckpoint = time.GetTimestamp();
         foreach (var (events, next) in parsed.GetConsumingEnumerable(CancellationToken.None))
         {
-            var delay = TimeSpan.FromMilliseconds(100);
-            while (true)
+            // Nothing is skipped: the batch stays unacknowledged in the spool until the store takes it.
+            if (!StorageRetry.Run(
+                () => store.WriteAsync(events, CancellationToken.None).GetAwaiter().GetResult(),
+                (ex, delay) => PipelineLog.StoreWriteFailed(logger, events.Length, delay, ex),
+                cancellationToken))
             {
-                try
-                {
-                    store.WriteAsync(events, CancellationToken.None).GetAwaiter().GetResult();
-                    break;
-                }
-                catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Data.Common.DbException)
-                {
-                    // Nothing is skipped: the batch stays unacknowledged in the spool until the store takes it.
-                    PipelineLog.StoreWriteFailed(logger, events.Length, delay, ex);
-                    if (cancellationToken.IsCancellationRequested)
-                    {
-                        return;
-                    }
-
-                    Thread.Sleep(delay);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                }
+                return;
             }
 
             observer?.OnStored(events, cancellationToken);

@@ -385,6 +385,14 @@ public sealed class MessageSpool : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// When the flush timer must fire: the rest of the interval, or at once. The clock moves on between FlushIsDue's
+    /// reading and this one, so the rest can be negative (Timer.Change throws below -1 ms) or exactly -1 ms, which
+    /// means "never".
+    /// </summary>
+    internal static TimeSpan FlushTimerDue(TimeSpan interval, TimeSpan elapsed) =>
+        interval > elapsed ? interval - elapsed : TimeSpan.Zero;
+
     private bool FlushIsDue() => _time.GetElapsedTime(_lastFlush) >= _options.FlushInterval;
 
     private void WriterLoop()
@@ -401,9 +409,7 @@ public sealed class MessageSpool : IAsyncDisposable
                     {
                         if (_unflushed.Count > 0)
                         {
-                            // Clamped: the clock moved on since FlushIsDue read it, and a rest of exactly -1 ms would mean "never".
-                            var rest = _options.FlushInterval - _time.GetElapsedTime(_lastFlush);
-                            _flushTimer.Change(rest > TimeSpan.Zero ? rest : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                            _flushTimer.Change(FlushTimerDue(_options.FlushInterval, _time.GetElapsedTime(_lastFlush)), Timeout.InfiniteTimeSpan);
                         }
 
                         _writerWaiting = true;

@@ -158,22 +158,9 @@ public static class ApiEndpoints
         }
 
         var query = http.Request.Query;
-        var now = time.GetUtcNow();
-        if (!TryTime(query["from"].ToString(), now, out var from))
+        if (!TryReadWindow(query, time.GetUtcNow(), out var from, out var to, out var limit, out var problem))
         {
-            return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'from' is not a time: '{query["from"]}' (use ISO 8601 such as 2026-11-01T00:00:00Z, or now-15m)");
-        }
-
-        if (!TryTime(query["to"].ToString(), now, out var to))
-        {
-            return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'to' is not a time: '{query["to"]}' (use ISO 8601 such as 2026-11-01T00:00:00Z, or now)");
-        }
-
-        var limit = DefaultLimit;
-        var limitText = query["limit"].ToString();
-        if (limitText.Length > 0 && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
-        {
-            return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'limit' must be a whole number from 1 to {MaxLimit}");
+            return problem;
         }
 
         SearchQuery parsed;
@@ -210,22 +197,9 @@ public static class ApiEndpoints
             return ApiErrors.Problem(StatusCodes.Status403Forbidden, $"this token belongs to tenant '{principal.TenantId}' and cannot read tenant '{tenant}'");
         }
 
-        var now = time.GetUtcNow();
-        if (!TryTime(query["from"].ToString(), now, out var from))
+        if (!TryReadWindow(query, time.GetUtcNow(), out var from, out var to, out var limit, out var problem))
         {
-            return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'from' is not a time: '{query["from"]}' (use ISO 8601 such as 2026-11-01T00:00:00Z, or now-15m)");
-        }
-
-        if (!TryTime(query["to"].ToString(), now, out var to))
-        {
-            return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'to' is not a time: '{query["to"]}' (use ISO 8601 such as 2026-11-01T00:00:00Z, or now)");
-        }
-
-        var limit = DefaultLimit;
-        var limitText = query["limit"].ToString();
-        if (limitText.Length > 0 && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
-        {
-            return ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'limit' must be a whole number from 1 to {MaxLimit}");
+            return problem;
         }
 
         Severity? minSeverity = null;
@@ -255,6 +229,35 @@ public static class ApiEndpoints
         writer.WriteEndObject();
         await writer.FlushAsync(http.RequestAborted);
         return Results.Empty;
+    }
+
+    /// <summary>The <c>from</c>, <c>to</c> and <c>limit</c> parameters the listing endpoints share, or the 400 that says
+    /// which one is wrong.</summary>
+    private static bool TryReadWindow(IQueryCollection query, DateTimeOffset now, out DateTimeOffset? from, out DateTimeOffset? to, out int limit, out IResult problem)
+    {
+        to = null;
+        limit = DefaultLimit;
+        problem = Results.Empty;
+        if (!TryTime(query["from"].ToString(), now, out from))
+        {
+            problem = ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'from' is not a time: '{query["from"]}' (use ISO 8601 such as 2026-11-01T00:00:00Z, or now-15m)");
+            return false;
+        }
+
+        if (!TryTime(query["to"].ToString(), now, out to))
+        {
+            problem = ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'to' is not a time: '{query["to"]}' (use ISO 8601 such as 2026-11-01T00:00:00Z, or now)");
+            return false;
+        }
+
+        var limitText = query["limit"].ToString();
+        if (limitText.Length > 0 && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
+        {
+            problem = ApiErrors.Problem(StatusCodes.Status400BadRequest, $"'limit' must be a whole number from 1 to {MaxLimit}");
+            return false;
+        }
+
+        return true;
     }
 
     private static bool TryTime(string text, DateTimeOffset now, out DateTimeOffset? value)

@@ -81,32 +81,17 @@ public sealed class MessageSpoolTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(6)]
-    public async Task Append_ClockMovingBetweenTheWritersReadings_NeverFaultsTheSpool(int stepMilliseconds)
+    [InlineData(3, 2)]
+    [InlineData(0, 5)]
+    [InlineData(0, 6)]
+    [InlineData(0, 7)]
+    [InlineData(0, 50)]
+    public void FlushTimerDue_IsNeverNegative_EvenWhenTheClockMovedPastTheInterval(int expectedMs, int elapsedMs)
     {
-        // The writer checks whether a flush is due and then arms its timer for the rest of the interval, reading the
-        // clock twice: time passing in between once made that rest negative, the timer threw and the spool stopped.
-        await using var spool = _dir.Open(_dir.Options(flushInterval: TimeSpan.FromMilliseconds(5)), new SteppingClock(TimeSpan.FromMilliseconds(stepMilliseconds)));
-        var appends = await AppendRecordsAsync(spool, batches: 200, perBatch: 1);
-
-        await Task.WhenAll(appends.Select(a => a.Durable)).WaitAsync(TimeSpan.FromSeconds(30));
-
-        Assert.Null(spool.Fault);
-        Assert.Equal(appends[^1].EndPosition, spool.DurablePosition);
-    }
-
-    /// <summary>A clock that moves on by a step every time it is read; timers are the system's.</summary>
-    private sealed class SteppingClock(TimeSpan step) : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Add(ref _ticks, step.Ticks);
+        // The writer checks whether a flush is due, then arms its timer for the rest of the interval, reading the clock
+        // again. With a 5 ms interval, 6 ms elapsed by the second reading once gave -1 ms ("never": the flush never
+        // came) and 7 ms gave -2 ms (Timer.Change threw and the spool faulted).
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), MessageSpool.FlushTimerDue(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(elapsedMs)));
     }
 
     [Fact]

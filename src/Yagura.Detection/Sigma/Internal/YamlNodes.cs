@@ -27,6 +27,36 @@ internal static class YamlNodes
         var other => throw new SigmaRuleException($"'{key}' must be a list of values", other.Line()),
     };
 
+    /// <summary>
+    /// Reads a YAML file, or says why not as a problem with the line: invalid YAML (YamlDotNet's scanner also gives up
+    /// with an <see cref="InvalidOperationException"/> on some input, e.g. an unclosed flow sequence), or an I/O error.
+    /// </summary>
+    public static YamlStream? TryLoad(string path, out RuleProblem? problem)
+    {
+        problem = null;
+        try
+        {
+            var stream = new YamlStream();
+            using var reader = File.OpenText(path);
+            stream.Load(reader);
+            return stream;
+        }
+        catch (YamlException e)
+        {
+            problem = new RuleProblem(path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message));
+        }
+        catch (InvalidOperationException e)
+        {
+            problem = new RuleProblem(path, 0, "invalid YAML: " + e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = new RuleProblem(path, 0, e.Message);
+        }
+
+        return null;
+    }
+
     /// <summary>YAML null: <c>null</c>, <c>~</c> or nothing, unquoted.</summary>
     public static bool IsNull(this YamlScalarNode node) =>
         node.Style == ScalarStyle.Plain && (node.Value is null or "" or "~" || node.Value.Equals("null", StringComparison.OrdinalIgnoreCase));
