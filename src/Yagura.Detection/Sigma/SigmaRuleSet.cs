@@ -19,8 +19,8 @@ public sealed class SigmaRuleSet
     private readonly List<SigmaRule> _rules = [];
     private readonly List<SigmaFilter> _filters = [];
 
-    // Picks the groups whose log source an event may be of (most log sources are a channel or an event id).
-    private Prefilter _groupFilter = null!;
+    // Set 0: the groups' log-source predicates (most are a channel or an event id); set g + 1: group g's rules.
+    private Prefilter _prefilter = null!;
 
     private SigmaRuleSet(SigmaPipeline pipeline) => Pipeline = pipeline;
 
@@ -83,12 +83,14 @@ public sealed class SigmaRuleSet
                 continue;
             }
 
-            set._groups.Add(new RuleGroup(logSource, predicate, [.. rules], new Prefilter([.. rules.Select(r => r.Detection)])));
+            set._groups.Add(new RuleGroup(logSource, predicate, [.. rules]));
             set._rules.AddRange(rules);
         }
 
-        set._groupFilter = new Prefilter([.. set._groups.Select(g => g.Predicate)]);
         set.ApplyTuning(all, tuning);
+
+        // Last: it reads every field compiled, the filters' among them.
+        set._prefilter = new Prefilter([[.. set._groups.Select(g => g.Predicate)], .. set._groups.Select(g => g.Rules.Select(r => r.Detection).ToList())], set._fields);
         return set;
     }
 
@@ -180,10 +182,10 @@ public sealed class SigmaRuleSet
     }
 
     /// <summary>Rules the prefilters cannot rule out, evaluated for every event of their log source.</summary>
-    internal IEnumerable<SigmaRule> AlwaysEvaluated => _groups.SelectMany(g => g.Prefilter.Always.Select(r => g.Rules[r]));
+    internal IEnumerable<SigmaRule> AlwaysEvaluated => _groups.SelectMany((g, i) => _prefilter.Always[i + 1].Select(r => g.Rules[r]));
 
-    /// <summary>Transitions of every prefilter automaton (about six bytes each).</summary>
-    internal long PrefilterTableEntries => _groupFilter.TableEntries + _groups.Sum(g => g.Prefilter.TableEntries);
+    /// <summary>Literals the prefilter looks for, per field.</summary>
+    internal int PrefilterAtoms => _prefilter.AtomCount;
 
     /// <summary>
     /// A correlation engine over <see cref="Correlations"/>, reading group-by and value fields through the pipelines
@@ -471,15 +473,14 @@ public sealed class SigmaRuleSet
         };
     }
 
-    private sealed record RuleGroup(SigmaLogSource LogSource, Node Predicate, SigmaRule[] Rules, Prefilter Prefilter);
+    private sealed record RuleGroup(SigmaLogSource LogSource, Node Predicate, SigmaRule[] Rules);
 
     /// <summary>Evaluates events against the rule set, reusing its scratch state between events.</summary>
     public sealed class Matcher
     {
         private readonly SigmaRuleSet _set;
         private readonly EvalContext _context;
-        private readonly Prefilter.Stamps _groupStamps;
-        private readonly Prefilter.Stamps[] _stamps;
+        private readonly Prefilter.State _marks;
         private readonly List<int> _groups = [];
         private readonly List<int> _candidates = [];
 
@@ -487,27 +488,28 @@ public sealed class SigmaRuleSet
         {
             _set = set;
             _context = new EvalContext(set._fields);
-            _groupStamps = new Prefilter.Stamps(set._groupFilter, set._groups.Count);
-            _stamps = [.. set._groups.Select(g => new Prefilter.Stamps(g.Prefilter, g.Rules.Length))];
+            _marks = new Prefilter.State(set._prefilter);
         }
 
         /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>, in load order per log source:
         /// rules disabled for the event's tenant, or whose filters for that tenant do not hold, are left out.</summary>
         public void Match(DetectionEvent e, List<SigmaRule> matches)
         {
+            var prefilter = _set._prefilter;
             _context.Reset(e);
-            Candidates(_set._groupFilter, _groupStamps, _groups);
+            _marks.Next();
+            prefilter.Scan(_context, _marks);
+            _context.Atoms = _marks;
+            _marks.Candidates(prefilter.Always[0], 0, _groups);
             foreach (var g in _groups)
             {
                 var group = _set._groups[g];
-                _context.Atoms = _groupStamps;
                 if (!group.Predicate.Eval(_context))
                 {
                     continue;
                 }
 
-                Candidates(group.Prefilter, _stamps[g], _candidates);
-                _context.Atoms = _stamps[g];
+                _marks.Candidates(prefilter.Always[g + 1], g + 1, _candidates);
                 foreach (var r in _candidates)
                 {
                     var rule = group.Rules[r];
@@ -521,8 +523,8 @@ public sealed class SigmaRuleSet
             _context.Atoms = null;
         }
 
-        /// <summary>Every rule of every group whose log source holds, without the prefilters: the reference the
-        /// prefilters are tested against.</summary>
+        /// <summary>Every rule of every group whose log source holds, without the prefilter: the reference the prefilter
+        /// is tested against.</summary>
         internal void MatchExhaustively(DetectionEvent e, List<SigmaRule> matches)
         {
             _context.Reset(e);
@@ -534,15 +536,6 @@ public sealed class SigmaRuleSet
                     matches.AddRange(group.Rules.Where(r => r.Detection.Eval(_context) && (r.Tuning is null || r.Tuning.Allows(_context))));
                 }
             }
-        }
-
-        private void Candidates(Prefilter prefilter, Prefilter.Stamps stamps, List<int> candidates)
-        {
-            candidates.Clear();
-            candidates.AddRange(prefilter.Always);
-            stamps.Next();
-            prefilter.AddCandidates(_context, stamps, candidates);
-            candidates.Sort();
         }
     }
 }

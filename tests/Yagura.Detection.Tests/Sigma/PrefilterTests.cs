@@ -69,6 +69,48 @@ public sealed class PrefilterTests
         Assert.True(total > 300, $"only {total} matches over {variants.Count} events");
     }
 
+    [Theory]
+    // Image is the pipeline's first name for the field: its value is the one read, though NewProcessName holds the literal.
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\good.exe", "NewProcessName": "C:\\tools\\evil.exe"}""", false)]
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "NewProcessName": "C:\\tools\\evil.exe"}""", true)]
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": ["C:\\a.exe", "C:\\tools\\evil.exe"]}""", true)]
+    // A keyword is looked for in every value, also of names no rule reads, and in numbers.
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\good.exe", "Unread": "run mimikatz now"}""", true)]
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\good.exe", "Unread": 31337}""", true)]
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\good.exe", "Unread": "mimi katz"}""", false)]
+    public void EachValueIsScannedForTheFieldsThatReadIt(string json, bool matches)
+    {
+        using var rules = new SigmaTestRules();
+        var set = rules.Load(
+            """
+            title: Evil image
+            id: evil-image
+            logsource: { product: windows, category: process_creation }
+            detection:
+                selection:
+                    Image|endswith: '\evil.exe'
+                condition: selection
+            """,
+            """
+            title: Keywords
+            id: keywords
+            logsource: { product: windows, category: process_creation }
+            detection:
+                keywords:
+                    - mimikatz
+                    - 31337
+                condition: keywords
+            """);
+        var e = DetectionEvent.FromJson(System.Text.Json.JsonDocument.Parse(json).RootElement);
+        var matcher = set.CreateMatcher();
+        var fast = new List<SigmaRule>();
+        var slow = new List<SigmaRule>();
+        matcher.Match(e, fast);
+        matcher.MatchExhaustively(e, slow);
+        Assert.Equal(slow.Select(r => r.Id), fast.Select(r => r.Id));
+        Assert.Equal(matches, fast.Count > 0);
+    }
+
     private static string RegressionEvents(string sigma)
     {
         // One NDJSON file of every regression event, so EventFiles reads them as a stream like any user file.

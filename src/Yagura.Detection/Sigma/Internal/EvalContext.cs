@@ -35,14 +35,27 @@ internal sealed class FieldTable
 
     public string[] CandidatesOf(int id) => _candidates[id];
 
-    private Dictionary<string, (int Field, int Rank)[]>? _byName;
+    private Dictionary<string, FieldName>? _byName;
 
-    /// <summary>For an event field name, the fields that read it and at which rank of their candidates. Built on first
-    /// use, after every rule is compiled: an event then costs a look-up per field it has, not per field rules read.</summary>
-    public Dictionary<string, (int Field, int Rank)[]> ByName => _byName ??= _candidates
+    /// <summary>For an event field name, the fields that read it and at which rank of their candidates, and what its
+    /// values are scanned for. Built on first use, after every rule is compiled: an event then costs a look-up per field
+    /// it has, not per field rules read.</summary>
+    public Dictionary<string, FieldName> ByName => _byName ??= _candidates
         .SelectMany((names, id) => names.Select((name, rank) => (Name: name, Id: id, Rank: rank)))
         .GroupBy(x => x.Name, StringComparer.Ordinal)
-        .ToDictionary(g => g.Key, g => g.Select(x => (x.Id, x.Rank)).ToArray(), StringComparer.Ordinal);
+        .ToDictionary(g => g.Key, g => new FieldName([.. g.Select(x => (x.Id, x.Rank))]), StringComparer.Ordinal);
+
+    /// <summary>The scan of the values of names no rule reads (keyword literals only), or null.</summary>
+    public Prefilter.NameScan? OtherNames { get; set; }
+}
+
+/// <summary>An event field name some rule reads.</summary>
+internal sealed class FieldName((int Field, int Rank)[] readers)
+{
+    public (int Field, int Rank)[] Readers => readers;
+
+    /// <summary>What the prefilter looks for in this name's values (null: nothing).</summary>
+    public Prefilter.NameScan? Scan { get; set; }
 }
 
 /// <summary>One event under evaluation: its fields resolved once, when it arrives, and turned into strings on first
@@ -51,14 +64,14 @@ internal sealed class EvalContext(FieldTable fields)
 {
     private static readonly string[] NoStrings = [];
     private Slot[] _slots = [];
-    private readonly List<int> _present = [];
+    private readonly List<(Prefilter.NameScan, object)> _scans = [];
     private int _generation;
     private string[]? _allStrings;
 
     public DetectionEvent Event { get; private set; } = null!;
 
     /// <summary>The literals found in this event by the prefilter of the rules being evaluated (null: none ran).</summary>
-    public Prefilter.Stamps? Atoms { get; set; }
+    public Prefilter.State? Atoms { get; set; }
 
     public void Reset(DetectionEvent e)
     {
@@ -77,22 +90,32 @@ internal sealed class EvalContext(FieldTable fields)
 
         // Walk the event's own fields: a field no rule reads costs one look-up, and a field rules read but the event
         // lacks costs nothing (its slot is simply not stamped with this generation).
-        _present.Clear();
+        _scans.Clear();
         var byName = fields.ByName;
+        var otherNames = fields.OtherNames;
         foreach (var (name, value) in e.Fields)
         {
-            if (!byName.TryGetValue(name, out var readers))
+            if (!byName.TryGetValue(name, out var fieldName))
             {
+                if (otherNames is not null && value is not null)
+                {
+                    _scans.Add((otherNames, value));
+                }
+
                 continue;
             }
 
-            foreach (var (field, rank) in readers)
+            if (fieldName.Scan is { } scan && value is not null)
+            {
+                _scans.Add((scan, value));
+            }
+
+            foreach (var (field, rank) in fieldName.Readers)
             {
                 ref var slot = ref _slots[field];
                 if (slot.Generation != _generation)
                 {
                     slot = new Slot { Generation = _generation, Found = true, Value = value, Rank = rank };
-                    _present.Add(field);
                 }
                 else if (rank < slot.Rank)
                 {
@@ -102,8 +125,8 @@ internal sealed class EvalContext(FieldTable fields)
         }
     }
 
-    /// <summary>The fields (of those rules read) that this event has.</summary>
-    public List<int> Present => _present;
+    /// <summary>The event's values with what the prefilter looks for in each.</summary>
+    public List<(Prefilter.NameScan Scan, object Value)> Scans => _scans;
 
     public bool Exists(int field) => Resolve(field).Found;
 

@@ -9,121 +9,150 @@ namespace Yagura.Detection.Sigma.Internal;
 /// contains, ignoring case), so evaluating a candidate rule mostly reads marks. Rules without such a set (only
 /// regular expressions, numbers, negations …) are always evaluated.
 /// </summary>
+/// <summary>
+/// Picks, for one event, the rules that could match it, so that the cost per event grows with the rules that could
+/// match and not with the rules loaded. Rules come in sets (the log-source predicates, then each log source's rules).
+/// For each rule, a set of literals is found such that the rule cannot match unless the event holds one of them (at
+/// the start, the end, anywhere or as the whole value of a field). Each value of the event is scanned once, by one
+/// Aho-Corasick automaton holding every literal of every field that reads the value's name, for all sets at once, and
+/// the literals of keyword (unnamed) searches. The same pass marks every literal a string matcher is decided by
+/// (equals, startswith, endswith, contains, ignoring case), so evaluating a candidate rule mostly reads marks. Rules
+/// without such a set (only regular expressions, numbers, negations …) are always evaluated.
+/// </summary>
 internal sealed class Prefilter
 {
     private const int MinExactLiteral = 3;
-    private readonly FieldScan?[] _byField;
-    private readonly FieldScan? _keywords;
-    private readonly List<int>[] _atomRules;
+    private readonly int[] _setStart;
+    private readonly int[] _ruleSet;
+    private readonly int[][] _atomRules;
 
-    public Prefilter(IReadOnlyList<Node> rules)
+    /// <param name="sets">The rule sets; a rule is numbered by its index within its set.</param>
+    /// <param name="fields">The fields the rules read: each event field name they read gets the scan for its value.</param>
+    public Prefilter(IReadOnlyList<IReadOnlyList<Node>> sets, FieldTable fields)
     {
-        var always = new List<int>();
         var atoms = new AtomTable();
 
         // Every literal a matcher is decided by gets an atom, so that evaluating the rules later reads marks. Except
         // one- and two-character literals ('-', ' /'): found all over every value, they cost the scan more than the
         // comparison they save (~20 % more events per CPU-second without them, SigmaHQ's Windows rules).
-        foreach (var node in rules.SelectMany(Descendants).OfType<StringNode>().Distinct())
+        foreach (var node in sets.SelectMany(s => s).SelectMany(Descendants).OfType<StringNode>().Distinct())
         {
             node.AtomIds = [.. node.Matchers.Select(m => m.Atom is { Exact: true, Text.Length: >= MinExactLiteral } atom ? atoms.IdOf(node.Field, atom) : -1)];
         }
 
-        for (var r = 0; r < rules.Count; r++)
+        _setStart = new int[sets.Count + 1];
+        Always = new int[sets.Count][];
+        var ruleSet = new List<int>();
+        for (var s = 0; s < sets.Count; s++)
         {
-            if (Necessary(rules[r]) is not { } needed)
+            var first = _setStart[s] = ruleSet.Count;
+            var always = new List<int>();
+            for (var r = 0; r < sets[s].Count; r++)
             {
-                always.Add(r);
-                continue;
-            }
-
-            foreach (var (field, atom) in needed)
-            {
-                var list = atoms.RulesOf(atoms.IdOf(field, atom));
-                if (list.Count == 0 || list[^1] != r)
+                ruleSet.Add(s);
+                if (Necessary(sets[s][r]) is not { } needed)
                 {
-                    list.Add(r);
+                    always.Add(r);
+                    continue;
+                }
+
+                foreach (var (field, atom) in needed)
+                {
+                    var list = atoms.RulesOf(atoms.IdOf(field, atom));
+                    if (list.Count == 0 || list[^1] != first + r)
+                    {
+                        list.Add(first + r);
+                    }
                 }
             }
+
+            Always[s] = [.. always];
         }
 
-        Always = [.. always];
-        _atomRules = atoms.Rules;
-        var scans = atoms.Scans();
-        _byField = new FieldScan?[scans.Length == 0 ? 0 : scans.Max(f => f.Field) + 1];
-        foreach (var scan in scans)
-        {
-            _byField[scan.Field] = scan;
-        }
-
-        _keywords = _byField.Length > FieldTable.AllValues ? _byField[FieldTable.AllValues] : null;
-        AtomCount = _atomRules.Length;
+        _setStart[^1] = ruleSet.Count;
+        _ruleSet = [.. ruleSet];
+        _atomRules = [.. atoms.Rules.Select(r => r.ToArray())];
+        atoms.AttachScans(fields);
     }
 
-    private static IEnumerable<Node> Descendants(Node node) => node.Children.SelectMany(Descendants).Prepend(node);
+    /// <summary>Per set, the rules evaluated for every event.</summary>
+    public int[][] Always { get; }
 
-    /// <summary>Rules evaluated for every event of the group.</summary>
-    public int[] Always { get; }
+    public int AtomCount => _atomRules.Length;
 
-    public int AtomCount { get; }
+    public int RuleCount => _ruleSet.Length;
 
-    /// <summary>Transitions of the automata (memory: about six bytes each).</summary>
-    public long TableEntries => _byField.Sum(f => f?.Automaton.TableSize ?? 0);
-
-    /// <summary>Adds the rules that could match the event to <paramref name="candidates"/> (each once).</summary>
-    public void AddCandidates(EvalContext ctx, Stamps stamps, List<int> candidates)
+    /// <summary>
+    /// Scans the values of the event <paramref name="ctx"/> was reset to, marking in <paramref name="state"/> the
+    /// literals found and the rules they make candidates.
+    /// </summary>
+    public void Scan(EvalContext ctx, State state)
     {
-        var state = new ScanState(this, stamps, candidates);
-        if (_keywords is { } keywords)
+        var scanState = new ScanState(this, ctx, state);
+        foreach (var (scan, value) in ctx.Scans)
         {
-            ScanField(ctx, keywords, ref state);
-        }
-
-        foreach (var field in ctx.Present)
-        {
-            if (field < _byField.Length && _byField[field] is { } scan)
+            scanState.Scan = scan;
+            scanState.Value = value;
+            var automaton = scan.Automaton;
+            switch (value)
             {
-                ScanField(ctx, scan, ref state);
-            }
-        }
-    }
+                case string text:
+                    scanState.Text = text;
+                    automaton.Scan(text, ref scanState, OnFound);
+                    break;
+                case System.Collections.IList list:
+                    foreach (var item in list)
+                    {
+                        if (item is not null)
+                        {
+                            scanState.Text = EvalContext.Format(item);
+                            automaton.Scan(scanState.Text, ref scanState, OnFound);
+                        }
+                    }
 
-    private static void ScanField(EvalContext ctx, FieldScan scan, ref ScanState state)
-    {
-        foreach (var value in ctx.Strings(scan.Field))
-        {
-            state.Value = value;
-            state.Scan = scan;
-            scan.Automaton.Scan(value, ref state, OnFound);
+                    break;
+                default:
+                    scanState.Text = EvalContext.Format(value);
+                    automaton.Scan(scanState.Text, ref scanState, OnFound);
+                    break;
+            }
         }
     }
 
     private static void OnFound(ref ScanState state, int pattern, int end)
     {
         var length = state.Scan.Automaton.Lengths[pattern];
-        foreach (var (place, atom) in state.Scan.PatternAtoms[pattern])
+        foreach (var (field, place, atom) in state.Scan.Outputs[pattern])
         {
             var holds = place switch
             {
                 AtomPlace.Anywhere => true,
                 AtomPlace.Start => end == length,
-                AtomPlace.End => end == state.Value.Length,
-                _ => end == length && end == state.Value.Length,
+                AtomPlace.End => end == state.Text.Length,
+                _ => end == length && end == state.Text.Length,
             };
-            if (!holds || !state.Stamps.MarkAtom(atom))
+
+            // A field reads the value only when its name won among the field's candidate names in this event.
+            if (!holds
+                || (field != FieldTable.AllValues && !ReferenceEquals(state.Context.Value(field), state.Value))
+                || !state.Marks.MarkAtom(atom))
             {
                 continue;
             }
 
-            foreach (var rule in state.Prefilter._atomRules[atom])
+            var prefilter = state.Prefilter;
+            foreach (var rule in prefilter._atomRules[atom])
             {
-                if (state.Stamps.MarkRule(rule))
+                if (state.Marks.MarkRule(rule))
                 {
-                    state.Candidates.Add(rule);
+                    var set = prefilter._ruleSet[rule];
+                    state.Marks.AddCandidate(set, rule - prefilter._setStart[set]);
                 }
             }
         }
     }
+
+    private static IEnumerable<Node> Descendants(Node node) => node.Children.SelectMany(Descendants).Prepend(node);
 
     /// <summary>
     /// Literals one of which every event the node matches must hold, or null when there is no such set. For an AND
@@ -166,16 +195,15 @@ internal sealed class Prefilter
     private static double Selectivity(List<(int Field, LiteralAtom Atom)>? set) =>
         set!.Min(a => a.Atom.Text.Length + (a.Atom.Place == AtomPlace.Anywhere ? 0 : 2)) - (0.01 * set!.Count);
 
-    /// <summary>Atoms numbered by (field, place, literal), and per field the literals to look for.</summary>
+    /// <summary>Atoms numbered by (field, place, literal), and the literals each event field name is scanned for.</summary>
     private sealed class AtomTable
     {
         private readonly Dictionary<(int Field, AtomPlace Place, string Text), int> _ids = [];
-        private readonly List<List<int>> _rules = [];
-        private readonly Dictionary<int, (List<string> Patterns, Dictionary<string, int> Index, List<List<(AtomPlace, int)>> Atoms)> _byField = [];
+        private readonly Dictionary<int, List<(string Text, AtomPlace Place, int Atom)>> _byField = [];
 
-        public List<int>[] Rules => [.. _rules];
+        public List<List<int>> Rules { get; } = [];
 
-        public List<int> RulesOf(int atom) => _rules[atom];
+        public List<int> RulesOf(int atom) => Rules[atom];
 
         public int IdOf(int field, LiteralAtom atom)
         {
@@ -185,47 +213,91 @@ internal sealed class Prefilter
                 return id;
             }
 
-            id = _rules.Count;
+            id = Rules.Count;
             _ids[(field, atom.Place, text)] = id;
-            _rules.Add([]);
-            if (!_byField.TryGetValue(field, out var scan))
-            {
-                _byField[field] = scan = ([], new Dictionary<string, int>(StringComparer.Ordinal), []);
-            }
-
-            if (!scan.Index.TryGetValue(text, out var pattern))
-            {
-                pattern = scan.Patterns.Count;
-                scan.Index[text] = pattern;
-                scan.Patterns.Add(text);
-                scan.Atoms.Add([]);
-            }
-
-            scan.Atoms[pattern].Add((atom.Place, id));
+            Rules.Add([]);
+            (_byField.TryGetValue(field, out var literals) ? literals : _byField[field] = []).Add((text, atom.Place, id));
             return id;
         }
 
-        public FieldScan[] Scans() => [.. _byField.Select(f => new FieldScan(f.Key, new AhoCorasick(f.Value.Patterns), [.. f.Value.Atoms.Select(a => a.ToArray())]))];
+        /// <summary>
+        /// Gives each event field name rules read the scan for the literals of those fields, plus the keyword literals
+        /// (which every value is searched for); names no rule reads get the keyword scan alone. Names read by the same
+        /// fields share one scan.
+        /// </summary>
+        public void AttachScans(FieldTable fields)
+        {
+            var keywords = _byField.GetValueOrDefault(FieldTable.AllValues) ?? [];
+            var shared = new Dictionary<string, NameScan?>(StringComparer.Ordinal);
+            foreach (var name in fields.ByName.Values)
+            {
+                var readers = name.Readers.Select(r => r.Field).Where(f => f != FieldTable.AllValues && _byField.ContainsKey(f)).Distinct().Order().ToList();
+                var key = string.Join(',', readers);
+                if (!shared.TryGetValue(key, out var scan))
+                {
+                    var literals = readers.SelectMany(f => _byField[f].Select(l => (l.Text, Field: f, l.Place, l.Atom)))
+                        .Concat(keywords.Select(l => (l.Text, Field: FieldTable.AllValues, l.Place, l.Atom)))
+                        .ToList();
+                    shared[key] = scan = literals.Count == 0 ? null : new NameScan(literals);
+                }
+
+                name.Scan = scan;
+            }
+
+            fields.OtherNames = shared.GetValueOrDefault("") ?? (keywords.Count == 0 ? null
+                : new NameScan([.. keywords.Select(l => (l.Text, FieldTable.AllValues, l.Place, l.Atom))]));
+        }
     }
 
-    private sealed record FieldScan(int Field, AhoCorasick Automaton, (AtomPlace Place, int Atom)[][] PatternAtoms);
-
-    private struct ScanState(Prefilter prefilter, Stamps stamps, List<int> candidates)
+    /// <summary>The literals one event field name's values are searched for: its automaton is built on first use, as
+    /// an event source usually spells its fields one way (flat, <c>Event.EventData.*</c>, <c>winlog.*</c> …).</summary>
+    internal sealed class NameScan(List<(string Text, int Field, AtomPlace Place, int Atom)> literals)
     {
-        public Prefilter Prefilter = prefilter;
-        public Stamps Stamps = stamps;
-        public List<int> Candidates = candidates;
-        public string Value = "";
-        public FieldScan Scan = null!;
+        private Built? _built;
+
+        public AhoCorasick Automaton => Build().Automaton;
+
+        /// <summary>Per pattern of the automaton, the atoms it stands for.</summary>
+        public (int Field, AtomPlace Place, int Atom)[][] Outputs => Build().Outputs;
+
+        private Built Build() => _built ?? LazyInitializer.EnsureInitialized(ref _built, () =>
+        {
+            var patterns = literals.GroupBy(l => l.Text, StringComparer.Ordinal).ToList();
+            return new Built(
+                new AhoCorasick([.. patterns.Select(p => p.Key)]),
+                [.. patterns.Select(p => p.Select(l => (l.Field, l.Place, l.Atom)).ToArray())]);
+        });
+
+        private sealed record Built(AhoCorasick Automaton, (int Field, AtomPlace Place, int Atom)[][] Outputs);
     }
 
-    /// <summary>Per-thread marks of the atoms and rules already seen for the current event.</summary>
-    internal sealed class Stamps(Prefilter prefilter, int ruleCount)
+    private struct ScanState(Prefilter prefilter, EvalContext context, State marks)
     {
-        private readonly int[] _atoms = new int[prefilter.AtomCount];
-        private readonly int[] _rules = new int[ruleCount];
+        public readonly Prefilter Prefilter = prefilter;
+        public readonly EvalContext Context = context;
+        public readonly State Marks = marks;
+        public NameScan Scan = null!;
+        public object Value = null!;
+        public string Text = "";
+    }
+
+    /// <summary>Per-thread marks of the atoms found and the candidate rules of each set, for the current event.</summary>
+    internal sealed class State
+    {
+        private readonly int[] _atoms;
+        private readonly int[] _rules;
+        private readonly List<int>[] _candidates;
+        private readonly List<int> _touched = [];
         private int _stamp;
 
+        public State(Prefilter prefilter)
+        {
+            _atoms = new int[prefilter.AtomCount];
+            _rules = new int[prefilter.RuleCount];
+            _candidates = [.. prefilter.Always.Select(_ => new List<int>())];
+        }
+
+        /// <summary>Forgets the previous event.</summary>
         public void Next()
         {
             if (++_stamp == int.MaxValue)
@@ -234,6 +306,13 @@ internal sealed class Prefilter
                 Array.Clear(_rules);
                 _stamp = 1;
             }
+
+            foreach (var set in _touched)
+            {
+                _candidates[set].Clear();
+            }
+
+            _touched.Clear();
         }
 
         public bool MarkAtom(int atom) => Mark(_atoms, atom);
@@ -241,6 +320,27 @@ internal sealed class Prefilter
         public bool IsMarked(int atom) => _atoms[atom] == _stamp;
 
         public bool MarkRule(int rule) => Mark(_rules, rule);
+
+        public void AddCandidate(int set, int rule)
+        {
+            var list = _candidates[set];
+            if (list.Count == 0)
+            {
+                _touched.Add(set);
+            }
+
+            list.Add(rule);
+        }
+
+        /// <summary>The rules of <paramref name="set"/> to evaluate for this event, in order: those always evaluated
+        /// and those the scan made candidates.</summary>
+        public void Candidates(int[] always, int set, List<int> into)
+        {
+            into.Clear();
+            into.AddRange(always);
+            into.AddRange(_candidates[set]);
+            into.Sort();
+        }
 
         private bool Mark(int[] marks, int index)
         {
