@@ -10,8 +10,11 @@ namespace Yagura.Detection.Tests.Sigma;
 /// <summary>The prefilters only skip work: with them, every event matches exactly the rules it matches without.</summary>
 public sealed class PrefilterTests
 {
-    [Fact]
-    public void AhoCorasick_FindsEveryOccurrenceOfEveryPattern_IgnoringCase()
+    [Theory]
+    [InlineData(1)] // only the root has a dense row: every other step is sparse
+    [InlineData(AhoCorasick.DefaultDenseBudget)] // every node has one
+    [InlineData(40)] // some have
+    public void AhoCorasick_FindsEveryOccurrenceOfEveryPattern_IgnoringCase(int denseBudget)
     {
         var random = new Random(7);
         const string Alphabet = "abAB\\- .éÉ";
@@ -20,7 +23,7 @@ public sealed class PrefilterTests
         {
             var patterns = Enumerable.Range(0, random.Next(1, 12)).Select(_ => Word(5)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var text = Word(40);
-            var automaton = new AhoCorasick(patterns);
+            var automaton = new AhoCorasick(patterns, denseBudget);
             var found = new HashSet<(int, int)>();
             automaton.Scan(text, ref found, static (ref HashSet<(int, int)> f, int pattern, int end) => f.Add((pattern, end)));
 
