@@ -112,7 +112,8 @@ public sealed class DetectionEvent
             throw new JsonException("An event must be a JSON object.");
         }
 
-        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        // Sized for a typical Windows event, so that it is not grown several times per event.
+        var fields = new Dictionary<string, object?>(24, StringComparer.Ordinal);
         FlattenObject(ref reader, utf8Object, "", fields);
         AddWindowsAliases(fields);
         return new DetectionEvent(fields, null, TimestampOf(fields), id, tenantId);
@@ -180,14 +181,104 @@ public sealed class DetectionEvent
     {
         foreach (var name in TimestampFields)
         {
-            if (fields.TryGetValue(name, out var value) && value is string s
-                && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+            if (fields.TryGetValue(name, out var value) && value is string s && TryParseTime(s, out var time))
             {
                 return time;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A time as <see cref="DateTimeOffset.TryParse(string, IFormatProvider, DateTimeStyles, out DateTimeOffset)"/> reads
+    /// it (invariant culture, UTC when no offset is given), with a fast path for the ISO 8601 shape nearly every source
+    /// writes (<c>2026-12-01T10:00:00.123Z</c>, a space for the <c>T</c>, up to seven fraction digits, <c>Z</c> or
+    /// <c>±hh:mm</c> or nothing): the general parser costs ~0.3 µs, a fifth of reading a whole event.
+    /// </summary>
+    internal static bool TryParseTime(string s, out DateTimeOffset time)
+    {
+        if (TryParseIso(s, out time))
+        {
+            return true;
+        }
+
+        return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+    }
+
+    private static bool TryParseIso(string s, out DateTimeOffset time)
+    {
+        time = default;
+        if (s.Length < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':'
+            || !Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var i = 19;
+        long ticks = 0;
+        if (i < s.Length && s[i] == '.')
+        {
+            var start = ++i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            if (i == start || i - start > 7)
+            {
+                return false;
+            }
+
+            _ = Digits(s, start, i - start, out var fraction);
+            ticks = fraction * (long)Math.Pow(10, 7 - (i - start));
+        }
+
+        var offset = TimeSpan.Zero;
+        if (i < s.Length)
+        {
+            if (s[i] == 'Z' && i == s.Length - 1)
+            {
+                // UTC
+            }
+            else if ((s[i] == '+' || s[i] == '-') && i + 6 == s.Length && s[i + 3] == ':'
+                && Digits(s, i + 1, 2, out var oh) && Digits(s, i + 4, 2, out var om) && om <= 59 && (oh < 14 || (oh == 14 && om == 0)))
+            {
+                offset = new TimeSpan(oh, om, 0) * (s[i] == '-' ? -1 : 1);
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        // The first and last day of the calendar are left to the general parser, which has its own rules there.
+        var utc = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + ticks - offset.Ticks;
+        if (utc < TimeSpan.TicksPerDay || utc > DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay)
+        {
+            return false;
+        }
+
+        time = new DateTimeOffset(utc, TimeSpan.Zero);
+        return true;
+
+        static bool Digits(string s, int start, int count, out int value)
+        {
+            value = 0;
+            for (var k = start; k < start + count; k++)
+            {
+                if (!char.IsAsciiDigit(s[k]))
+                {
+                    return false;
+                }
+
+                value = (value * 10) + (s[k] - '0');
+            }
+
+            return true;
+        }
     }
 
     /// <summary>

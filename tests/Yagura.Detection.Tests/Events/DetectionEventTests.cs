@@ -68,4 +68,31 @@ public sealed class DetectionEventTests
     [Fact]
     public void FromJson_OfBytes_RejectsAnythingButAnObject() =>
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => DetectionEvent.FromJson("[1]"u8));
+
+    [Fact]
+    public void EventTimes_ReadTheSameAsTheGeneralParser()
+    {
+        // The fast path for ISO 8601 must agree with DateTimeOffset.TryParse on everything, valid or not.
+        string[] cases =
+        [
+            "2026-12-01T10:00:00Z", "2026-12-01 10:00:00.000", "2026-12-01T10:00:00.1234567Z", "2026-12-01T10:00:00.5+09:00",
+            "2026-12-01T23:59:59-05:30", "2024-02-29T00:00:00", "2023-02-29T00:00:00", "2026-13-01T00:00:00Z",
+            "2026-12-01T24:00:00Z", "2026-12-01T10:00:00.Z", "2026-12-01T10:00:00.12345678Z", "2026-12-01T10:00:00+0900",
+            "2026-12-01T10:00:00 +09:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00+01:00",
+            "2026-12-01T10:00", "Dec 1 2026 10:00:00", "2026-12-01T10:00:00Zjunk", "2026-12-01T10:00:00+15:00",
+        ];
+        var random = new Random(5);
+        var generated = Enumerable.Range(0, 2000).Select(_ =>
+            $"{random.Next(1, 10000):D4}-{random.Next(0, 14):D2}-{random.Next(0, 33):D2}{(random.Next(2) == 0 ? 'T' : ' ')}"
+            + $"{random.Next(0, 25):D2}:{random.Next(0, 61):D2}:{random.Next(0, 61):D2}"
+            + (random.Next(2) == 0 ? "." + new string('7', random.Next(1, 9)) : "")
+            + random.Next(4) switch { 0 => "Z", 1 => $"+{random.Next(0, 16):D2}:{random.Next(0, 60):D2}", 2 => $"-{random.Next(0, 16):D2}:30", _ => "" });
+        foreach (var text in cases.Concat(generated))
+        {
+            var expected = DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var slow);
+            Assert.True(expected == DetectionEvent.TryParseTime(text, out var fast), text);
+            Assert.True(slow == fast && slow.Offset == fast.Offset, $"{text}: {slow:O} vs {fast:O}");
+        }
+    }
 }
