@@ -35,8 +35,11 @@ public sealed class AlertDetector
     }
 
     /// <summary>The Sigma level given to indicator hits (so Critical by default; a per-rule override applies, with the
-    /// rule id <c>ioc:LIST</c>).</summary>
+    /// rule id <see cref="IocRulePrefix"/> + the list's name).</summary>
     public const string IocLevel = "high";
+
+    /// <summary>Rule ids of IOC alerts are this and the list's name: <c>ioc:bad_hosts</c>.</summary>
+    public const string IocRulePrefix = "ioc:";
 
     public SigmaRuleSet Rules { get; }
 
@@ -90,7 +93,7 @@ public sealed class AlertDetector
                 // Expiry is judged at the time Yagura received the event, so a replay decides the same way.
                 foreach (var hit in _iocs.Match(e, record.Received))
                 {
-                    var ruleId = "ioc:" + hit.List;
+                    var ruleId = IocRulePrefix + hit.List;
                     alerts.Add(new Alert(
                         Alert.DeriveId(record.TenantId, ruleId + ":" + hit.Indicator, record.Id),
                         record.TenantId,

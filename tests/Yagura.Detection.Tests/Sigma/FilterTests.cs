@@ -284,7 +284,7 @@ public sealed class FilterTests : IDisposable
 
         Assert.Collection(
             set.Errors,
-            e => Assert.Equal((7, "unknown tuning setting 'enabled' (known: disabled)"), (e.Line, e.Error)),
+            e => Assert.Equal((7, "unknown tuning setting 'enabled' (known: disabled, severity, suppress)"), (e.Line, e.Error)),
             e => Assert.Equal(8, e.Line),
             e => Assert.Equal((4, "tenant 'acme': no rule with id or name 'nope' to disable"), (e.Line, e.Error)));
         Assert.All(set.Errors, e => Assert.EndsWith("-tuning.yml", e.Path, StringComparison.Ordinal));
