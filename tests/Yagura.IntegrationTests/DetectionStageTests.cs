@@ -38,9 +38,22 @@ public sealed class DetectionStageTests
 
         public Task<int> AddAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default)
         {
-            var added = alerts.Where(a => Alerts.All(b => b.Id != a.Id)).ToList();
-            Alerts.AddRange(added);
-            return Task.FromResult(added.Count);
+            var added = 0;
+            foreach (var alert in alerts)
+            {
+                var stored = Alerts.FindIndex(a => a.Id == alert.Id);
+                if (stored < 0)
+                {
+                    Alerts.Add(alert);
+                    added++;
+                }
+                else if (alert.Count > Alerts[stored].Count)
+                {
+                    Alerts[stored] = alert;
+                }
+            }
+
+            return Task.FromResult(added);
         }
 
         public Task<IReadOnlyList<Alert>> ListAsync(TenantScope scope, DateTimeOffset? from, DateTimeOffset? until, int limit, Severity? minSeverity, CancellationToken cancellationToken = default) =>
@@ -56,7 +69,7 @@ public sealed class DetectionStageTests
         var file = dir.File("rule.yml");
         File.WriteAllText(file, Rule("alpha"));
         var store = new ListStore();
-        using var stage = DetectionStage.Start([dir.Path], [RepositoryPaths.Content("pipelines")], store, SeverityPolicy.Default, TimeProvider.System, NullLogger.Instance);
+        using var stage = DetectionStage.Start([dir.Path], [RepositoryPaths.Content("pipelines")], store, TimeProvider.System, NullLogger.Instance);
 
         stage.OnStored([Event(1, "alpha one"), Event(2, "beta one")], CancellationToken.None);
         Assert.Equal([1L], store.Alerts.Select(a => a.EventIds[0]));
@@ -81,7 +94,7 @@ public sealed class DetectionStageTests
     public void Start_MissingRuleDirectory_RunsWithoutRules()
     {
         var store = new ListStore();
-        using var stage = DetectionStage.Start(["/nonexistent/yagura-rules"], [RepositoryPaths.Content("pipelines")], store, SeverityPolicy.Default, TimeProvider.System, NullLogger.Instance);
+        using var stage = DetectionStage.Start(["/nonexistent/yagura-rules"], [RepositoryPaths.Content("pipelines")], store, TimeProvider.System, NullLogger.Instance);
 
         stage.OnStored([Event(1, "anything")], CancellationToken.None);
 

@@ -18,12 +18,17 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
     /// <summary>How long the rule files must stay unchanged before a reload: editors and copies write in several steps.</summary>
     public static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often, at most, suppression windows closed early at the limit are reported.</summary>
+    private static readonly TimeSpan EvictionReportInterval = TimeSpan.FromMinutes(1);
+
+    private static readonly SuppressionOptions Suppression = new();
+
     private readonly IReadOnlyList<string> _rulePaths;
     private readonly IReadOnlyList<string> _pipelinePaths;
     private IReadOnlyList<string> _iocPaths = [];
     private string _iocSummary = "";
     private readonly IAlertStore _store;
-    private readonly SeverityPolicy _severity;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly ITimer _debounce;
@@ -34,13 +39,15 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
     private AlertDetector? _current;
     private long _alertsStored;
     private long _reloads;
+    private long _evictionsReported;
+    private DateTimeOffset _evictionsReportedAt = DateTimeOffset.MinValue;
 
-    private DetectionStage(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, SeverityPolicy severity, TimeProvider time, ILogger logger)
+    private DetectionStage(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, TimeProvider time, ILogger logger)
     {
         _rulePaths = rulePaths;
         _pipelinePaths = pipelinePaths;
         _store = store;
-        _severity = severity;
+        _time = time;
         _logger = logger;
         _debounce = time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -57,9 +64,9 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
     private bool _published;
 
     /// <summary>Loads the rules (broken ones are logged and left out, never fatal) and starts watching their directories.</summary>
-    public static DetectionStage Start(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, SeverityPolicy severity, TimeProvider time, ILogger logger, IReadOnlyList<string>? iocPaths = null)
+    public static DetectionStage Start(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, TimeProvider time, ILogger logger, IReadOnlyList<string>? iocPaths = null)
     {
-        var stage = new DetectionStage(rulePaths, pipelinePaths, store, severity, time, logger) { _iocPaths = iocPaths ?? [] };
+        var stage = new DetectionStage(rulePaths, pipelinePaths, store, time, logger) { _iocPaths = iocPaths ?? [] };
         foreach (var path in rulePaths.Concat(pipelinePaths).Concat(stage._iocPaths).Where(p => !File.Exists(p) && !Directory.Exists(p)))
         {
             DetectionLog.MissingPath(logger, path);
@@ -96,7 +103,7 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
 
             var iocs = lists.Count == 0 ? null : new IocMatcher(lists);
             _iocSummary = iocs is null ? "" : $"; {iocs.Count} indicators from {lists.Count} IOC lists";
-            detector = new AlertDetector(set, _severity, iocs);
+            detector = new AlertDetector(set, iocs, Suppression);
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -203,8 +210,9 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
     {
         if (Interlocked.Exchange(ref _pending, null) is { } next)
         {
-            // A new rule set starts with empty correlation windows.
+            // A new rule set starts with empty correlation and suppression windows.
             _current = next;
+            _evictionsReported = 0;
         }
 
         if (_current is not { } detector)
@@ -225,6 +233,7 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
             return;
         }
 
+        ReportEvictions(detector);
         if (_alerts.Count == 0)
         {
             return;
@@ -235,6 +244,19 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
             () => Interlocked.Add(ref _alertsStored, _store.AddAsync(_alerts, CancellationToken.None).GetAwaiter().GetResult()),
             (ex, delay) => DetectionLog.StoreFailed(_logger, _alerts.Count, delay, ex),
             cancellationToken);
+    }
+
+    /// <summary>Logs suppression windows closed early at the limit, at most once per <see cref="EvictionReportInterval"/>.</summary>
+    private void ReportEvictions(AlertDetector detector)
+    {
+        var evictions = detector.SuppressionEvictions;
+        var now = _time.GetUtcNow();
+        if (evictions > _evictionsReported && now - _evictionsReportedAt >= EvictionReportInterval)
+        {
+            DetectionLog.SuppressionFull(_logger, evictions - _evictionsReported, Suppression.MaxOpenWindows);
+            _evictionsReported = evictions;
+            _evictionsReportedAt = now;
+        }
     }
 
     public void Dispose()
@@ -272,6 +294,9 @@ internal static partial class DetectionLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "detection failed on a batch of {Count} events; they are stored without alerts")]
     public static partial void DetectFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "detection: {Count} suppression windows closed early to hold at most {Max}; the next repeat of each opens a new alert")]
+    public static partial void SuppressionFull(ILogger logger, long count, int max);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "storing {Count} alerts failed; retrying in {Delay}")]
     public static partial void StoreFailed(ILogger logger, int count, TimeSpan delay, Exception exception);

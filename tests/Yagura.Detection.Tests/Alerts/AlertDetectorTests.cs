@@ -60,7 +60,7 @@ public sealed class AlertDetectorTests : IDisposable
 
         var set = SigmaRuleSet.Load([_dir.Path], SigmaPipeline.Load([RepositoryPaths.Content("pipelines")]));
         Assert.Empty(set.Errors);
-        return new AlertDetector(set, SeverityPolicy.Default);
+        return new AlertDetector(set);
     }
 
     private static EventRecord Syslog(long id, int minute, string user, string message, string tenant = "acme") => new()
@@ -138,8 +138,8 @@ public sealed class AlertDetectorTests : IDisposable
         var rules = Load(Sudo).Rules;
 
         // A replay after a crash: a fresh detector over the same stored events.
-        new AlertDetector(rules, SeverityPolicy.Default).Detect(events, first);
-        new AlertDetector(rules, SeverityPolicy.Default).Detect(events, second);
+        new AlertDetector(rules).Detect(events, first);
+        new AlertDetector(rules).Detect(events, second);
 
         Assert.Equal(first.Select(a => a.Id), second.Select(a => a.Id));
         Assert.Equal(2, first.Select(a => a.Id).Distinct().Count());
