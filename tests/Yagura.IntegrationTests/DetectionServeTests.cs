@@ -35,6 +35,15 @@ public sealed class DetectionServeTests
         await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(line));
     }
 
+    /// <summary>Sends lines over one connection, so they are stored in the order given; each says its host and time.</summary>
+    private static async Task SendInOrderAsync(int port, IEnumerable<(string Host, DateTimeOffset At, string Text)> lines)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var text = string.Concat(lines.Select(l => $"<38>1 {l.At.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {l.Host} sshd 4242 - - {l.Text}\n"));
+        await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(text));
+    }
+
     private static async Task<JsonElement> GetAsync(HttpClient http, string token, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -136,5 +145,54 @@ public sealed class DetectionServeTests
         Assert.Contains("203.0.113.77", alert.GetProperty("title").GetString(), StringComparison.Ordinal);
         Assert.Equal("source.ip=203.0.113.77", alert.GetProperty("group_key").GetString());
         Assert.Equal([stored.GetProperty("event.id").GetInt64()], alert.GetProperty("event_ids").EnumerateArray().Select(e => e.GetInt64()));
+    }
+
+    [Fact]
+    public async Task Serve_RepeatsWithinTheWindow_AreOneAlertWithTheirCount_WithTheTuningFilesSeverity()
+    {
+        using var dir = new TempDirectory("yagura-suppress");
+        var data = dir.File("data");
+        var rules = dir.File("rules");
+        Directory.CreateDirectory(rules);
+        var marker = $"yaguraflood{Guid.NewGuid():N}";
+        await File.WriteAllTextAsync(Path.Combine(rules, "flood.yml"), Rule("Flood marker seen", marker));
+        var tuning = dir.File("tuning.yml");
+        await File.WriteAllTextAsync(tuning, $$"""
+            tenants:
+              "*":
+                severity: { {{RuleId}}: warning }
+                suppress: { window: 10m }
+              default:
+                severity: { {{RuleId}}: emergency }
+            """);
+        var admin = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "admin"])).Stdout.Trim();
+        var tcpPort = FreePorts.Next();
+        var t0 = new DateTimeOffset(DateTimeOffset.UtcNow.AddHours(-2).Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+        using var serve = await YaguraBinary.ServeAsync(data, FreePorts.Next(), tcpPort, "--rules", rules, "--tuning", tuning);
+        await SendInOrderAsync(tcpPort,
+        [
+            .. Enumerable.Range(0, 5).Select(i => ("host1", t0.AddMinutes(i * 2.5), $"sudo attempt {i} {marker}")),
+            ("host2", t0.AddMinutes(1), $"sudo attempt on another host {marker}"),
+            ("host1", t0.AddMinutes(10).AddSeconds(1), $"sudo attempt after the window {marker}"),
+        ]);
+        await Eventually.UntilAsync(async () => (await AlertsAsync(serve.Http, admin)).Sum(a => a.GetProperty("count").GetInt32()) == 7, "alerts counting all seven events");
+        await serve.WaitIdleAsync(admin);
+
+        var alerts = (await AlertsAsync(serve.Http, admin)).OrderBy(a => a.GetProperty("first_seen").GetString(), StringComparer.Ordinal).ToList();
+        var events = (await GetAsync(serve.Http, admin, $"/api/v1/events/search?q={marker}&limit=100")).GetProperty("events").EnumerateArray()
+            .Select(e => (Id: e.GetProperty("event.id").GetInt64(), Host: e.GetProperty("host.name").GetString(), At: DateTimeOffset.Parse(e.GetProperty("@timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.Equal(7, events.Count);
+        Assert.Equal(
+            [("host.name=host1", 5), ("host.name=host2", 1), ("host.name=host1", 1)],
+            alerts.Select(a => (a.GetProperty("group_key").GetString(), a.GetProperty("count").GetInt32())));
+        var flood = alerts[0];
+        Assert.Equal(
+            events.Where(e => e.Host == "host1" && e.At <= t0.AddMinutes(10)).Select(e => e.Id).Order(),
+            flood.GetProperty("event_ids").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal(t0, DateTimeOffset.Parse(flood.GetProperty("first_seen").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(t0.AddMinutes(10), DateTimeOffset.Parse(flood.GetProperty("last_seen").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(alerts, a => Assert.Equal(("high", "emergency"), (a.GetProperty("level").GetString(), a.GetProperty("severity").GetString())));
     }
 }

@@ -91,6 +91,39 @@ public sealed class DetectionStageTests
     }
 
     [Fact]
+    public async Task TuningFile_IsAppliedAndWatched_AndABrokenEditIsRefused()
+    {
+        using var dir = new TempDirectory("yagura-stage");
+        Directory.CreateDirectory(dir.File("rules"));
+        File.WriteAllText(dir.File("rules/rule.yml"), Rule("alpha"));
+        var tuning = dir.File("tuning.yml");
+        File.WriteAllText(tuning, "tenants:\n  default: { severity: { stage-rule: emergency } }\n");
+        var store = new ListStore();
+        using var stage = DetectionStage.Start([dir.File("rules")], [RepositoryPaths.Content("pipelines")], store, TimeProvider.System, NullLogger.Instance, tuningPath: tuning);
+
+        stage.OnStored([Event(1, "alpha one")], CancellationToken.None);
+        Assert.Equal(Severity.Emergency, store.Alerts[^1].Severity);
+        Assert.EndsWith("; tuning from " + tuning, stage.Summary, StringComparison.Ordinal);
+
+        // Saved while serving: the watcher reloads it.
+        File.WriteAllText(tuning, "tenants:\n  default: { severity: { stage-rule: information } }\n");
+        await Eventually.UntilAsync(() => stage.Reloads > 0, "the tuning file to be reloaded");
+        stage.OnStored([Event(2, "alpha two")], CancellationToken.None);
+        Assert.Equal(Severity.Information, store.Alerts[^1].Severity);
+
+        // A bad severity, or an IOC list that is not loaded, is an error: the tuning in force stays.
+        foreach (var broken in (string[])["{ stage-rule: severe }", "{ stage-rule: warning, \"ioc:nope\": critical }"])
+        {
+            File.WriteAllText(tuning, $"tenants:\n  default: {{ severity: {broken} }}\n");
+            stage.Reload();
+            stage.OnStored([Event(store.Alerts.Count + 1, "alpha again")], CancellationToken.None);
+            Assert.Equal(Severity.Information, store.Alerts[^1].Severity);
+        }
+
+        Assert.Equal([1L, 2L, 3L, 4L], store.Alerts.Select(a => a.EventIds[0]));
+    }
+
+    [Fact]
     public void Start_MissingRuleDirectory_RunsWithoutRules()
     {
         var store = new ListStore();

@@ -10,8 +10,9 @@ namespace Yagura.Cli.Server;
 
 /// <summary>
 /// Detection inside <c>yagura serve</c>: runs the Sigma rules over every batch the pipeline stores and keeps the
-/// alerts in the case store. Rule and pipeline directories are watched; a change reloads them after a short quiet
-/// period, and a reload that brings new errors (or fails outright) keeps the rules in force and logs why.
+/// alerts in the case store, with the tuning file's disabled rules, severity overrides and suppression. Rule, pipeline,
+/// IOC and tuning files are watched; a change reloads them after a short quiet period, and a reload that brings new
+/// errors (or fails outright) keeps the rules in force and logs why.
 /// </summary>
 public sealed class DetectionStage : IStoredBatchObserver, IDisposable
 {
@@ -26,7 +27,9 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
     private readonly IReadOnlyList<string> _rulePaths;
     private readonly IReadOnlyList<string> _pipelinePaths;
     private IReadOnlyList<string> _iocPaths = [];
+    private string? _tuningPath;
     private string _iocSummary = "";
+    private string _tuningSummary = "";
     private readonly IAlertStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -63,11 +66,15 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
 
     private bool _published;
 
-    /// <summary>Loads the rules (broken ones are logged and left out, never fatal) and starts watching their directories.</summary>
-    public static DetectionStage Start(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, TimeProvider time, ILogger logger, IReadOnlyList<string>? iocPaths = null)
+    /// <summary>
+    /// Loads the rules (broken ones are logged and left out, never fatal) and starts watching their directories. Without
+    /// a tuning file every rule is on, severities come from the levels and suppression is the default.
+    /// </summary>
+    public static DetectionStage Start(
+        IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, TimeProvider time, ILogger logger, IReadOnlyList<string>? iocPaths = null, string? tuningPath = null)
     {
-        var stage = new DetectionStage(rulePaths, pipelinePaths, store, time, logger) { _iocPaths = iocPaths ?? [] };
-        foreach (var path in rulePaths.Concat(pipelinePaths).Concat(stage._iocPaths).Where(p => !File.Exists(p) && !Directory.Exists(p)))
+        var stage = new DetectionStage(rulePaths, pipelinePaths, store, time, logger) { _iocPaths = iocPaths ?? [], _tuningPath = tuningPath };
+        foreach (var path in stage.WatchedPaths.Where(p => !File.Exists(p) && !Directory.Exists(p)))
         {
             DetectionLog.MissingPath(logger, path);
         }
@@ -93,13 +100,17 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
         try
         {
             var pipelines = SigmaPipeline.Load(_pipelinePaths.Where(p => File.Exists(p) || Directory.Exists(p)));
-            var set = SigmaRuleSet.Load(_rulePaths.Where(p => File.Exists(p) || Directory.Exists(p)), pipelines);
+            var tuning = _tuningPath is not null && File.Exists(_tuningPath) ? SigmaTuning.Load(_tuningPath) : null;
+            var set = SigmaRuleSet.Load(_rulePaths.Where(p => File.Exists(p) || Directory.Exists(p)), pipelines, tuning);
             errors = [.. set.Errors.Concat(set.Pipeline.Errors)];
             var lists = IocFiles(_iocPaths).Select(f => IocList.Load(f)).ToList();
             foreach (var error in lists.SelectMany(l => l.Errors))
             {
                 errors.Add(new RuleProblem(error.File, error.Line, error.Reason));
             }
+
+            errors.UnionWith(tuning?.UnknownIocLists([.. lists.Select(l => l.Name)]) ?? []);
+            _tuningSummary = tuning is null ? "" : $"; tuning from {_tuningPath}";
 
             var iocs = lists.Count == 0 ? null : new IocMatcher(lists);
             _iocSummary = iocs is null ? "" : $"; {iocs.Count} indicators from {lists.Count} IOC lists";
@@ -129,7 +140,7 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
         _errorsInForce = errors;
         var reload = _published;
         _published = true;
-        Summary = $"{set.Rules.Count} rules and {set.Correlations.Count} correlations in force ({set.Compiled} of {set.Total} compiled, {errors.Count} errors, {set.Unsupported.Count} unsupported, {set.Inactive.Count} inactive) from {string.Join(", ", _rulePaths)}{_iocSummary}";
+        Summary = $"{set.Rules.Count} rules and {set.Correlations.Count} correlations in force ({set.Compiled} of {set.Total} compiled, {errors.Count} errors, {set.Unsupported.Count} unsupported, {set.Inactive.Count} inactive) from {string.Join(", ", _rulePaths)}{_iocSummary}{_tuningSummary}";
         if (reload)
         {
             // The first load is announced by serve's start-up lines.
@@ -146,9 +157,11 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
             ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)
             : File.Exists(p) ? [p] : []);
 
+    private IEnumerable<string> WatchedPaths => _rulePaths.Concat(_pipelinePaths).Concat(_iocPaths).Concat(_tuningPath is null ? [] : [_tuningPath]);
+
     private void Watch()
     {
-        foreach (var path in _rulePaths.Concat(_pipelinePaths).Concat(_iocPaths))
+        foreach (var path in WatchedPaths)
         {
             var full = Path.GetFullPath(path);
             FileSystemWatcher watcher;
@@ -283,7 +296,7 @@ internal static partial class DetectionLog
     [LoggerMessage(Level = LogLevel.Information, Message = "detection: {Path}: unsupported: {Reason}")]
     public static partial void RuleUnsupported(ILogger logger, string path, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "detection: no rule or pipeline file or directory at {Path}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "detection: no rule, pipeline, IOC or tuning file or directory at {Path}")]
     public static partial void MissingPath(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "detection: loading the rules failed, running without rules: {Reason}")]
