@@ -27,13 +27,7 @@ public sealed class DetectionServeTests
           condition: selection
         """;
 
-    private static async Task SendAsync(int port, string text)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", port);
-        var line = $"<38>1 {DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} host1 sshd 4242 - - {text}\n";
-        await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(line));
-    }
+    private static Task SendAsync(int port, string text) => SendInOrderAsync(port, [("host1", DateTimeOffset.UtcNow, text)]);
 
     /// <summary>Sends lines over one connection, so they are stored in the order given; each says its host and time.</summary>
     private static async Task SendInOrderAsync(int port, IEnumerable<(string Host, DateTimeOffset At, string Text)> lines)
@@ -55,6 +49,16 @@ public sealed class DetectionServeTests
         return doc.RootElement.Clone();
     }
 
+    /// <summary>A data directory with an admin token of tenant default, and an empty rules directory.</summary>
+    private static async Task<(string Data, string Rules, string Admin)> PrepareAsync(TempDirectory dir)
+    {
+        var data = dir.File("data");
+        var rules = dir.File("rules");
+        Directory.CreateDirectory(rules);
+        var admin = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "admin"])).Stdout.Trim();
+        return (data, rules, admin);
+    }
+
     private static async Task<List<JsonElement>> AlertsAsync(HttpClient http, string token) =>
         [.. (await GetAsync(http, token, "/api/v1/alerts?limit=1000")).GetProperty("alerts").EnumerateArray()];
 
@@ -62,14 +66,11 @@ public sealed class DetectionServeTests
     public async Task Serve_RuleMatchesSyslogMessage_StoresAlert_AndReloadsChangedRule()
     {
         using var dir = new TempDirectory("yagura-detect");
-        var data = dir.File("data");
-        var rules = dir.File("rules");
-        Directory.CreateDirectory(rules);
+        var (data, rules, admin) = await PrepareAsync(dir);
         var markerA = $"yaguraalerta{Guid.NewGuid():N}";
         var markerB = $"yaguraalertb{Guid.NewGuid():N}";
         var ruleFile = Path.Combine(rules, "test_rule.yml");
         await File.WriteAllTextAsync(ruleFile, Rule("Test marker seen", markerA));
-        var admin = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "admin"])).Stdout.Trim();
         var tenant = await YaguraBinary.RunAsync(["tenant", "create", "--data", data, "--id", "acme", "--name", "ACME", "--lang", "en", "--tz", "UTC"]);
         Assert.True(tenant.ExitCode == 0, ProcessRunner.Describe(tenant));
         var acme = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "acme", "--role", "analyst"])).Stdout.Trim();
@@ -123,12 +124,9 @@ public sealed class DetectionServeTests
     public async Task Serve_IocListHit_IsAnAlertLikeAnyOther()
     {
         using var dir = new TempDirectory("yagura-ioc");
-        var data = dir.File("data");
-        var rules = dir.File("rules");
-        Directory.CreateDirectory(rules);
+        var (data, rules, admin) = await PrepareAsync(dir);
         var list = dir.File("bad_hosts.txt");
         await File.WriteAllTextAsync(list, "# from a partner CERT\n203.0.113.77 ; C2 server\nevil[.]example.com\n");
-        var admin = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "admin"])).Stdout.Trim();
         var tcpPort = FreePorts.Next();
 
         using var serve = await YaguraBinary.ServeAsync(data, FreePorts.Next(), tcpPort, "--rules", rules, "--ioc", list);
@@ -151,9 +149,7 @@ public sealed class DetectionServeTests
     public async Task Serve_RepeatsWithinTheWindow_AreOneAlertWithTheirCount_WithTheTuningFilesSeverity()
     {
         using var dir = new TempDirectory("yagura-suppress");
-        var data = dir.File("data");
-        var rules = dir.File("rules");
-        Directory.CreateDirectory(rules);
+        var (data, rules, admin) = await PrepareAsync(dir);
         var marker = $"yaguraflood{Guid.NewGuid():N}";
         await File.WriteAllTextAsync(Path.Combine(rules, "flood.yml"), Rule("Flood marker seen", marker));
         var tuning = dir.File("tuning.yml");
@@ -165,7 +161,6 @@ public sealed class DetectionServeTests
               default:
                 severity: { {{RuleId}}: emergency }
             """);
-        var admin = (await YaguraBinary.RunAsync(["token", "create", "--data", data, "--tenant", "default", "--role", "admin"])).Stdout.Trim();
         var tcpPort = FreePorts.Next();
         var t0 = new DateTimeOffset(DateTimeOffset.UtcNow.AddHours(-2).Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
 

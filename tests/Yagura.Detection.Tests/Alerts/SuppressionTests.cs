@@ -3,6 +3,7 @@ using Yagura.Core.Events;
 using Yagura.Detection.Alerts;
 using Yagura.Detection.Ioc;
 using Yagura.Detection.Sigma;
+using Yagura.Detection.Tests.Sigma;
 using Yagura.Testing;
 
 namespace Yagura.Detection.Tests.Alerts;
@@ -14,49 +15,11 @@ public sealed class SuppressionTests : IDisposable
 
     private const string SudoId = "22222222-2222-4222-8222-222222222222";
 
-    private const string Sudo = """
-        title: Sudo to root
-        id: 22222222-2222-4222-8222-222222222222
-        level: low
-        logsource: { product: linux }
-        detection:
-            selection:
-                message|contains: 'sudo'
-            condition: selection
-        """;
+    private const string Sudo = AlertDetectorTests.Sudo;
 
-    private const string FailedLogins = """
-        title: SSH password failure
-        id: 11111111-1111-4111-8111-111111111111
-        name: ssh_failed
-        level: low
-        logsource: { product: linux }
-        detection:
-            selection:
-                message|contains: 'Failed password'
-            condition: selection
-        ---
-        title: Many SSH password failures for one user
-        id: 33333333-3333-4333-8333-333333333333
-        level: high
-        correlation:
-            type: event_count
-            rules: [ssh_failed]
-            group-by: [user.name]
-            timespan: 10m
-            condition: { gte: 3 }
-        """;
+    private const string FailedLogins = AlertDetectorTests.FailedLogin + "\n---\n" + AlertDetectorTests.ManyFailures;
 
-    private const string RarOnWindows = """
-        title: Data Compressed - rar.exe
-        id: 6f3e2987-db24-4c78-a860-b4f4095a7095
-        level: medium
-        logsource: { category: process_creation, product: windows }
-        detection:
-            selection:
-                Image|endswith: '\rar.exe'
-            condition: selection
-        """;
+    private const string RarOnWindows = FilterTests.RarRule;
 
     private readonly TempDirectory _dir = new();
 

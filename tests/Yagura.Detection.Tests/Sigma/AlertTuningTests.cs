@@ -15,16 +15,8 @@ public sealed class AlertTuningTests : IDisposable
     public AlertTuningTests()
     {
         Directory.CreateDirectory(_dir.File("rules"));
-        File.WriteAllText(_dir.File("rules/rar.yml"), $$"""
-            title: Data Compressed - rar.exe
-            id: {{RarId}}
-            name: rar_compression
-            level: medium
-            logsource: { category: process_creation, product: windows }
-            detection:
-                selection:
-                    Image|endswith: '\rar.exe'
-                condition: selection
+        File.WriteAllText(_dir.File("rules/rar.yml"), FilterTests.RarRule + """
+
             ---
             title: Many rar runs on one host
             id: many-rar

@@ -13,7 +13,7 @@ public sealed class FilterTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private const string RarRule = """
+    internal const string RarRule = """
         title: Data Compressed - rar.exe
         id: 6f3e2987-db24-4c78-a860-b4f4095a7095
         name: rar_compression
