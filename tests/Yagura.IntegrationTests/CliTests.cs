@@ -141,6 +141,23 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Settings_Tuning_FromFileFlagOrEnvironment_NoneByDefault()
+    {
+        using var dir = new TempDirectory("yagura-cli");
+        File.WriteAllText(dir.File("yagura.yaml"), "tuning: /etc/yagura/tuning.yml\n");
+        var fromFile = new ServeSettings();
+        var fromEnvironment = new ServeSettings();
+
+        SettingsLoader.ApplyFile(fromFile, dir.File("yagura.yaml"));
+        SettingsLoader.ApplyFile(fromEnvironment, dir.File("yagura.yaml"));
+        SettingsLoader.ApplyEnvironment(fromEnvironment, name => name == "YAGURA_TUNING" ? "/srv/tuning.yml" : null);
+
+        Assert.Null(new ServeSettings().Tuning);
+        Assert.Equal("/etc/yagura/tuning.yml", fromFile.Tuning);
+        Assert.Equal("/srv/tuning.yml", fromEnvironment.Tuning);
+    }
+
+    [Fact]
     public void Settings_MisspeltKey_IsAnErrorWithItsLine()
     {
         using var dir = new TempDirectory("yagura-cli");

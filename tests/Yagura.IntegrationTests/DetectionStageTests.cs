@@ -38,9 +38,22 @@ public sealed class DetectionStageTests
 
         public Task<int> AddAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default)
         {
-            var added = alerts.Where(a => Alerts.All(b => b.Id != a.Id)).ToList();
-            Alerts.AddRange(added);
-            return Task.FromResult(added.Count);
+            var added = 0;
+            foreach (var alert in alerts)
+            {
+                var stored = Alerts.FindIndex(a => a.Id == alert.Id);
+                if (stored < 0)
+                {
+                    Alerts.Add(alert);
+                    added++;
+                }
+                else if (alert.Count > Alerts[stored].Count)
+                {
+                    Alerts[stored] = alert;
+                }
+            }
+
+            return Task.FromResult(added);
         }
 
         public Task<IReadOnlyList<Alert>> ListAsync(TenantScope scope, DateTimeOffset? from, DateTimeOffset? until, int limit, Severity? minSeverity, CancellationToken cancellationToken = default) =>
@@ -56,7 +69,7 @@ public sealed class DetectionStageTests
         var file = dir.File("rule.yml");
         File.WriteAllText(file, Rule("alpha"));
         var store = new ListStore();
-        using var stage = DetectionStage.Start([dir.Path], [RepositoryPaths.Content("pipelines")], store, SeverityPolicy.Default, TimeProvider.System, NullLogger.Instance);
+        using var stage = DetectionStage.Start([dir.Path], [RepositoryPaths.Content("pipelines")], store, TimeProvider.System, NullLogger.Instance);
 
         stage.OnStored([Event(1, "alpha one"), Event(2, "beta one")], CancellationToken.None);
         Assert.Equal([1L], store.Alerts.Select(a => a.EventIds[0]));
@@ -78,10 +91,43 @@ public sealed class DetectionStageTests
     }
 
     [Fact]
+    public async Task TuningFile_IsAppliedAndWatched_AndABrokenEditIsRefused()
+    {
+        using var dir = new TempDirectory("yagura-stage");
+        Directory.CreateDirectory(dir.File("rules"));
+        File.WriteAllText(dir.File("rules/rule.yml"), Rule("alpha"));
+        var tuning = dir.File("tuning.yml");
+        File.WriteAllText(tuning, "tenants:\n  default: { severity: { stage-rule: emergency } }\n");
+        var store = new ListStore();
+        using var stage = DetectionStage.Start([dir.File("rules")], [RepositoryPaths.Content("pipelines")], store, TimeProvider.System, NullLogger.Instance, tuningPath: tuning);
+
+        stage.OnStored([Event(1, "alpha one")], CancellationToken.None);
+        Assert.Equal(Severity.Emergency, store.Alerts[^1].Severity);
+        Assert.EndsWith("; tuning from " + tuning, stage.Summary, StringComparison.Ordinal);
+
+        // Saved while serving: the watcher reloads it.
+        File.WriteAllText(tuning, "tenants:\n  default: { severity: { stage-rule: information } }\n");
+        await Eventually.UntilAsync(() => stage.Reloads > 0, "the tuning file to be reloaded");
+        stage.OnStored([Event(2, "alpha two")], CancellationToken.None);
+        Assert.Equal(Severity.Information, store.Alerts[^1].Severity);
+
+        // A bad severity, or an IOC list that is not loaded, is an error: the tuning in force stays.
+        foreach (var broken in (string[])["{ stage-rule: severe }", "{ stage-rule: warning, \"ioc:nope\": critical }"])
+        {
+            File.WriteAllText(tuning, $"tenants:\n  default: {{ severity: {broken} }}\n");
+            stage.Reload();
+            stage.OnStored([Event(store.Alerts.Count + 1, "alpha again")], CancellationToken.None);
+            Assert.Equal(Severity.Information, store.Alerts[^1].Severity);
+        }
+
+        Assert.Equal([1L, 2L, 3L, 4L], store.Alerts.Select(a => a.EventIds[0]));
+    }
+
+    [Fact]
     public void Start_MissingRuleDirectory_RunsWithoutRules()
     {
         var store = new ListStore();
-        using var stage = DetectionStage.Start(["/nonexistent/yagura-rules"], [RepositoryPaths.Content("pipelines")], store, SeverityPolicy.Default, TimeProvider.System, NullLogger.Instance);
+        using var stage = DetectionStage.Start(["/nonexistent/yagura-rules"], [RepositoryPaths.Content("pipelines")], store, TimeProvider.System, NullLogger.Instance);
 
         stage.OnStored([Event(1, "anything")], CancellationToken.None);
 

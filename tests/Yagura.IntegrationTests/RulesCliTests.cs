@@ -35,6 +35,32 @@ public sealed class RulesCliTests
     }
 
     [Fact]
+    public async Task Check_WithTuning_ReportsBadSeveritiesWindowsAndUnknownRulesWithTheirLines()
+    {
+        using var dir = new TempDirectory("yagura-rules");
+        Directory.CreateDirectory(dir.File("rules"));
+        File.WriteAllText(dir.File("rules/good.yml"), "title: Good\nid: good\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 1102}\n  condition: sel\n");
+        File.WriteAllText(dir.File("tuning.yml"), """
+            tenants:
+              "*":
+                severity: { good: severe, nope: critical }
+                suppress: { window: 10 minutes, rules: { good: { window: 1h } } }
+            """);
+
+        var result = await YaguraBinary.RunAsync(["rules", "check", dir.File("rules"), "--tuning", dir.File("tuning.yml")]);
+
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        var errors = doc.RootElement.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("line").GetInt32(), e.GetProperty("error").GetString()!)).ToList();
+        Assert.Collection(
+            errors,
+            e => Assert.Equal((3, "'severe' is not a severity (information, warning, critical, emergency)"), e),
+            e => Assert.Equal(4, e.Item1),
+            e => Assert.Equal((3, "tenant '*': no rule with id or name 'nope' for a severity override"), e));
+        Assert.StartsWith("window '10 minutes'", errors[1].Item2, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Test_PrintsOneLinePerMatch_CountingEventsAcrossFilesAndShapes()
     {
         using var dir = new TempDirectory("yagura-rules");

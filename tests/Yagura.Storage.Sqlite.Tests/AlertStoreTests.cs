@@ -71,6 +71,68 @@ public sealed class AlertStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_SameIdWithAHigherCount_UpdatesCountEventsAndTimes_AndKeepsTheRest()
+    {
+        await using var store = SqliteAlertStore.Open(_dir.Path);
+        var alert = Make("acme", "rule-1", 42, 5);
+        await store.AddAsync([alert]);
+        var grown = alert with
+        {
+            Count = 5,
+            EventIds = [42, 49, 50, 51, 52],
+            FirstSeen = alert.FirstSeen.AddMinutes(-3),
+            LastSeen = alert.LastSeen.AddMinutes(8),
+            Title = "Another title",
+            Severity = Severity.Emergency,
+        };
+
+        Assert.Equal(0, await store.AddAsync([grown]));
+
+        var listed = Assert.Single(await store.ListAsync(TenantScope.Only("acme"), null, null, 10, null));
+        Assert.Equal(5, listed.Count);
+        Assert.Equal([42L, 49, 50, 51, 52], listed.EventIds);
+        Assert.Equal(grown.FirstSeen, listed.FirstSeen);
+        Assert.Equal(grown.LastSeen, listed.LastSeen);
+        Assert.Equal(alert.Title, listed.Title);
+        Assert.Equal(alert.Severity, listed.Severity);
+    }
+
+    [Fact]
+    public async Task Add_SameIdWithAnEqualOrLowerCount_LeavesTheStoredAlert_UnlessTheSameCountIsLater()
+    {
+        await using var store = SqliteAlertStore.Open(_dir.Path);
+        var five = Make("acme", "rule-1", 42, 5) with { Count = 5, EventIds = [42, 43, 44, 45, 46] };
+        await store.AddAsync([five]);
+
+        // A replay that has only seen part of the repeats yet, even with a later last event, never shrinks the alert.
+        await store.AddAsync([five with { Count = 3, EventIds = [42, 43, 44], LastSeen = five.LastSeen.AddHours(1) }]);
+        await store.AddAsync([five with { EventIds = [1, 2, 3, 4, 5], LastSeen = five.LastSeen.AddMinutes(-1) }]);
+        var kept = Assert.Single(await store.ListAsync(TenantScope.Only("acme"), null, null, 10, null));
+        Assert.Equal((5, five.LastSeen), (kept.Count, kept.LastSeen));
+        Assert.Equal(five.EventIds, kept.EventIds);
+
+        await store.AddAsync([five with { EventIds = [42, 43, 44, 45, 47], LastSeen = five.LastSeen.AddMinutes(1) }]);
+        var later = Assert.Single(await store.ListAsync(TenantScope.Only("acme"), null, null, 10, null));
+        Assert.Equal((5, five.LastSeen.AddMinutes(1)), (later.Count, later.LastSeen));
+        Assert.Equal([42L, 43, 44, 45, 47], later.EventIds);
+    }
+
+    [Fact]
+    public async Task Add_GrowingCopiesInAnyOrderOrTwice_EndsWithTheLargest()
+    {
+        await using var store = SqliteAlertStore.Open(_dir.Path);
+        var one = Make("acme", "rule-1", 42, 5) with { Count = 1, EventIds = [42] };
+        var copies = Enumerable.Range(1, 4).Select(n => one with { Count = n, EventIds = [.. Enumerable.Range(42, n).Select(i => (long)i)], LastSeen = one.LastSeen.AddMinutes(n) }).ToList();
+
+        Assert.Equal(1, await store.AddAsync([copies[1], copies[3], copies[0], copies[2]]));
+        Assert.Equal(0, await store.AddAsync([.. Enumerable.Reverse(copies)]));
+
+        var listed = Assert.Single(await store.ListAsync(TenantScope.Only("acme"), null, null, 10, null));
+        Assert.Equal((4, copies[3].LastSeen), (listed.Count, listed.LastSeen));
+        Assert.Equal(copies[3].EventIds, listed.EventIds);
+    }
+
+    [Fact]
     public async Task List_ScopedToOneTenant_NeverReturnsAnotherTenantsAlerts()
     {
         await using var store = SqliteAlertStore.Open(_dir.Path);

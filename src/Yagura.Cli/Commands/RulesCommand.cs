@@ -22,7 +22,7 @@ internal static class RulesCommand
 
     private static Option<string?> Tuning() => new("--tuning")
     {
-        Description = "A tuning file disabling rules per tenant (tenants: {id: {disabled: [rule ids or names]}})",
+        Description = "A tuning file: rules disabled, severity overrides and suppression per tenant (tenants: {id: {disabled, severity, suppress}}; docs/detection.md)",
     };
 
     private static Command Check()

@@ -31,8 +31,12 @@ internal static class ServeCommand
         {
             Description = "IOC list file (.txt or .csv) or directory of them, repeatable; a hit is an alert; reloaded when they change",
         };
+        var tuning = new Option<string?>("--tuning")
+        {
+            Description = "Tuning file: rules disabled, severity overrides and suppression of repeats per tenant; reloaded when it changes",
+        };
         var verbose = new Option<bool>("--verbose") { Description = "Log connection-level details" };
-        var command = new Command("serve", "Run the collector, the pipeline and the HTTP API") { config, data, http, udp, tcp, tls, httpTls, cert, key, rules, pipelines, ioc, verbose };
+        var command = new Command("serve", "Run the collector, the pipeline and the HTTP API") { config, data, http, udp, tcp, tls, httpTls, cert, key, rules, pipelines, ioc, tuning, verbose };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ServeSettings();
@@ -52,6 +56,7 @@ internal static class ServeCommand
                 if (parse.GetValue(httpTls) is { } ht) settings.HttpTls = ht;
                 if (parse.GetValue(cert) is { } c) settings.TlsCertFile = c;
                 if (parse.GetValue(key) is { } k) settings.TlsKeyFile = k;
+                if (parse.GetValue(tuning) is { } tu) settings.Tuning = tu;
                 if (parse.GetValue(rules) is { Length: > 0 } r)
                 {
                     settings.Rules.Clear();

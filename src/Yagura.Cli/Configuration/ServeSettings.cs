@@ -54,6 +54,9 @@ public sealed class ServeSettings
     /// <summary>IOC list files or directories (<c>*.txt</c>, <c>*.csv</c>); none by default.</summary>
     public List<string> Ioc { get; } = [];
 
+    /// <summary>The tuning file: rules disabled, severity overrides and suppression per tenant; none by default.</summary>
+    public string? Tuning { get; set; }
+
     /// <summary>The shipped rules: <c>content/rules</c> next to the executable.</summary>
     public static string DefaultRules => Path.Combine(AppContext.BaseDirectory, "content", "rules");
 

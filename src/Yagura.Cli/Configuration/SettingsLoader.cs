@@ -114,7 +114,7 @@ public static class SettingsLoader
 
     /// <summary>The scalar settings, by their file key; the environment variable is YAGURA_ + the key upper-cased.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["data", "http", "syslog_udp", "syslog_tcp", "syslog_tls", "syslog_bind", "tls_cert", "tls_key", "max_message_bytes", "max_body_bytes", "retention_check_minutes", "full_text_index", "column_indexes", "http_tls", "rules", "pipelines", "ioc"];
+        ["data", "http", "syslog_udp", "syslog_tcp", "syslog_tls", "syslog_bind", "tls_cert", "tls_key", "max_message_bytes", "max_body_bytes", "retention_check_minutes", "full_text_index", "column_indexes", "http_tls", "rules", "pipelines", "ioc", "tuning"];
 
     private static bool TryApply(ServeSettings settings, string key, string value)
     {
@@ -128,6 +128,7 @@ public static class SettingsLoader
             case "syslog_bind": settings.SyslogBind = value; break;
             case "tls_cert": settings.TlsCertFile = value; break;
             case "tls_key": settings.TlsKeyFile = value; break;
+            case "tuning": settings.Tuning = value; break;
             case "max_message_bytes": settings.MaxMessageBytes = Int(value); break;
             case "max_body_bytes": settings.MaxBodyBytes = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
             case "retention_check_minutes": settings.RetentionInterval = TimeSpan.FromMinutes(Int(value)); break;

@@ -10,20 +10,28 @@ namespace Yagura.Cli.Server;
 
 /// <summary>
 /// Detection inside <c>yagura serve</c>: runs the Sigma rules over every batch the pipeline stores and keeps the
-/// alerts in the case store. Rule and pipeline directories are watched; a change reloads them after a short quiet
-/// period, and a reload that brings new errors (or fails outright) keeps the rules in force and logs why.
+/// alerts in the case store, with the tuning file's disabled rules, severity overrides and suppression. Rule, pipeline,
+/// IOC and tuning files are watched; a change reloads them after a short quiet period, and a reload that brings new
+/// errors (or fails outright) keeps the rules in force and logs why.
 /// </summary>
 public sealed class DetectionStage : IStoredBatchObserver, IDisposable
 {
     /// <summary>How long the rule files must stay unchanged before a reload: editors and copies write in several steps.</summary>
     public static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often, at most, suppression windows closed early at the limit are reported.</summary>
+    private static readonly TimeSpan EvictionReportInterval = TimeSpan.FromMinutes(1);
+
+    private static readonly SuppressionOptions Suppression = new();
+
     private readonly IReadOnlyList<string> _rulePaths;
     private readonly IReadOnlyList<string> _pipelinePaths;
     private IReadOnlyList<string> _iocPaths = [];
+    private string? _tuningPath;
     private string _iocSummary = "";
+    private string _tuningSummary = "";
     private readonly IAlertStore _store;
-    private readonly SeverityPolicy _severity;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly ITimer _debounce;
@@ -34,13 +42,15 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
     private AlertDetector? _current;
     private long _alertsStored;
     private long _reloads;
+    private long _evictionsReported;
+    private DateTimeOffset _evictionsReportedAt = DateTimeOffset.MinValue;
 
-    private DetectionStage(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, SeverityPolicy severity, TimeProvider time, ILogger logger)
+    private DetectionStage(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, TimeProvider time, ILogger logger)
     {
         _rulePaths = rulePaths;
         _pipelinePaths = pipelinePaths;
         _store = store;
-        _severity = severity;
+        _time = time;
         _logger = logger;
         _debounce = time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -56,11 +66,15 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
 
     private bool _published;
 
-    /// <summary>Loads the rules (broken ones are logged and left out, never fatal) and starts watching their directories.</summary>
-    public static DetectionStage Start(IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, SeverityPolicy severity, TimeProvider time, ILogger logger, IReadOnlyList<string>? iocPaths = null)
+    /// <summary>
+    /// Loads the rules (broken ones are logged and left out, never fatal) and starts watching their directories. Without
+    /// a tuning file every rule is on, severities come from the levels and suppression is the default.
+    /// </summary>
+    public static DetectionStage Start(
+        IReadOnlyList<string> rulePaths, IReadOnlyList<string> pipelinePaths, IAlertStore store, TimeProvider time, ILogger logger, IReadOnlyList<string>? iocPaths = null, string? tuningPath = null)
     {
-        var stage = new DetectionStage(rulePaths, pipelinePaths, store, severity, time, logger) { _iocPaths = iocPaths ?? [] };
-        foreach (var path in rulePaths.Concat(pipelinePaths).Concat(stage._iocPaths).Where(p => !File.Exists(p) && !Directory.Exists(p)))
+        var stage = new DetectionStage(rulePaths, pipelinePaths, store, time, logger) { _iocPaths = iocPaths ?? [], _tuningPath = tuningPath };
+        foreach (var path in stage.WatchedPaths.Where(p => !File.Exists(p) && !Directory.Exists(p)))
         {
             DetectionLog.MissingPath(logger, path);
         }
@@ -86,7 +100,8 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
         try
         {
             var pipelines = SigmaPipeline.Load(_pipelinePaths.Where(p => File.Exists(p) || Directory.Exists(p)));
-            var set = SigmaRuleSet.Load(_rulePaths.Where(p => File.Exists(p) || Directory.Exists(p)), pipelines);
+            var tuning = _tuningPath is not null && File.Exists(_tuningPath) ? SigmaTuning.Load(_tuningPath) : null;
+            var set = SigmaRuleSet.Load(_rulePaths.Where(p => File.Exists(p) || Directory.Exists(p)), pipelines, tuning);
             errors = [.. set.Errors.Concat(set.Pipeline.Errors)];
             var lists = IocFiles(_iocPaths).Select(f => IocList.Load(f)).ToList();
             foreach (var error in lists.SelectMany(l => l.Errors))
@@ -94,9 +109,12 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
                 errors.Add(new RuleProblem(error.File, error.Line, error.Reason));
             }
 
+            errors.UnionWith(tuning?.UnknownIocLists([.. lists.Select(l => l.Name)]) ?? []);
+            _tuningSummary = tuning is null ? "" : $"; tuning from {_tuningPath}";
+
             var iocs = lists.Count == 0 ? null : new IocMatcher(lists);
             _iocSummary = iocs is null ? "" : $"; {iocs.Count} indicators from {lists.Count} IOC lists";
-            detector = new AlertDetector(set, _severity, iocs);
+            detector = new AlertDetector(set, iocs, Suppression);
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -122,7 +140,7 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
         _errorsInForce = errors;
         var reload = _published;
         _published = true;
-        Summary = $"{set.Rules.Count} rules and {set.Correlations.Count} correlations in force ({set.Compiled} of {set.Total} compiled, {errors.Count} errors, {set.Unsupported.Count} unsupported, {set.Inactive.Count} inactive) from {string.Join(", ", _rulePaths)}{_iocSummary}";
+        Summary = $"{set.Rules.Count} rules and {set.Correlations.Count} correlations in force ({set.Compiled} of {set.Total} compiled, {errors.Count} errors, {set.Unsupported.Count} unsupported, {set.Inactive.Count} inactive) from {string.Join(", ", _rulePaths)}{_iocSummary}{_tuningSummary}";
         if (reload)
         {
             // The first load is announced by serve's start-up lines.
@@ -139,9 +157,11 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
             ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)
             : File.Exists(p) ? [p] : []);
 
+    private IEnumerable<string> WatchedPaths => _rulePaths.Concat(_pipelinePaths).Concat(_iocPaths).Concat(_tuningPath is null ? [] : [_tuningPath]);
+
     private void Watch()
     {
-        foreach (var path in _rulePaths.Concat(_pipelinePaths).Concat(_iocPaths))
+        foreach (var path in WatchedPaths)
         {
             var full = Path.GetFullPath(path);
             FileSystemWatcher watcher;
@@ -203,8 +223,9 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
     {
         if (Interlocked.Exchange(ref _pending, null) is { } next)
         {
-            // A new rule set starts with empty correlation windows.
+            // A new rule set starts with empty correlation and suppression windows.
             _current = next;
+            _evictionsReported = 0;
         }
 
         if (_current is not { } detector)
@@ -225,6 +246,7 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
             return;
         }
 
+        ReportEvictions(detector);
         if (_alerts.Count == 0)
         {
             return;
@@ -235,6 +257,19 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
             () => Interlocked.Add(ref _alertsStored, _store.AddAsync(_alerts, CancellationToken.None).GetAwaiter().GetResult()),
             (ex, delay) => DetectionLog.StoreFailed(_logger, _alerts.Count, delay, ex),
             cancellationToken);
+    }
+
+    /// <summary>Logs suppression windows closed early at the limit, at most once per <see cref="EvictionReportInterval"/>.</summary>
+    private void ReportEvictions(AlertDetector detector)
+    {
+        var evictions = detector.SuppressionEvictions;
+        var now = _time.GetUtcNow();
+        if (evictions > _evictionsReported && now - _evictionsReportedAt >= EvictionReportInterval)
+        {
+            DetectionLog.SuppressionFull(_logger, evictions - _evictionsReported, Suppression.MaxOpenWindows);
+            _evictionsReported = evictions;
+            _evictionsReportedAt = now;
+        }
     }
 
     public void Dispose()
@@ -261,7 +296,7 @@ internal static partial class DetectionLog
     [LoggerMessage(Level = LogLevel.Information, Message = "detection: {Path}: unsupported: {Reason}")]
     public static partial void RuleUnsupported(ILogger logger, string path, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "detection: no rule or pipeline file or directory at {Path}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "detection: no rule, pipeline, IOC or tuning file or directory at {Path}")]
     public static partial void MissingPath(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "detection: loading the rules failed, running without rules: {Reason}")]
@@ -272,6 +307,9 @@ internal static partial class DetectionLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "detection failed on a batch of {Count} events; they are stored without alerts")]
     public static partial void DetectFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "detection: {Count} suppression windows closed early to hold at most {Max}; the next repeat of each opens a new alert")]
+    public static partial void SuppressionFull(ILogger logger, long count, int max);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "storing {Count} alerts failed; retrying in {Delay}")]
     public static partial void StoreFailed(ILogger logger, int count, TimeSpan delay, Exception exception);

@@ -65,7 +65,7 @@ public sealed class YaguraServer : IAsyncDisposable
         {
             // Rules load before the pipeline starts, so that a backlog replayed from the spool is detected too.
             engine = await IngestEngine.StartAsync(data, settings.StoreOptions, time, logger, cancellationToken, alerts =>
-                detection = DetectionStage.Start(settings.RulePaths, settings.PipelinePaths, alerts, SeverityPolicy.Default, time, loggers.CreateLogger(DetectionLog.Category), settings.Ioc));
+                detection = DetectionStage.Start(settings.RulePaths, settings.PipelinePaths, alerts, time, loggers.CreateLogger(DetectionLog.Category), settings.Ioc, settings.Tuning));
         }
         catch
         {

@@ -17,7 +17,8 @@ public enum AlertKind
 }
 
 /// <summary>
-/// A detection: which rule fired, how serious it is, and which stored events it rests on. Immutable once built.
+/// A detection: which rule fired, how serious it is, and which stored events it rests on. Immutable once built; an
+/// alert that grows with suppressed repeats is built again with the same id (see <see cref="IAlertStore.AddAsync"/>).
 /// </summary>
 /// <param name="Id">Deterministic (<see cref="DeriveId"/>): a replay of the spool after a crash produces the same id, so it is stored once.</param>
 /// <param name="TenantId">The tenant whose events matched.</param>
@@ -27,11 +28,14 @@ public enum AlertKind
 /// <param name="Level">The Sigma level as the rule wrote it (informational, low, medium, high, critical), or null.</param>
 /// <param name="Severity">Yagura's triage level (<see cref="SeverityPolicy"/>).</param>
 /// <param name="Tags">The rule's tags (ATT&amp;CK techniques and tactics such as <c>attack.t1110</c>).</param>
-/// <param name="EventIds">The ids of the matching stored events, in event order.</param>
-/// <param name="GroupKey">The values a correlation grouped by (<c>field=value</c>, comma-separated); null for a single-event rule.</param>
+/// <param name="EventIds">The ids of the matching stored events, in the order they were detected; capped (at 1,000 in
+/// detection), so fewer ids than <paramref name="Count"/> means the list is full.</param>
+/// <param name="GroupKey">What tells the alert's repeats apart, as <c>field=value</c> pairs, comma-separated: the
+/// suppression fields of a rule alert (<c>host.name=web1</c>), the value an IOC matched, the values a correlation
+/// grouped by; null when there are none.</param>
 /// <param name="FirstSeen">The <c>@timestamp</c> of the earliest matching event.</param>
 /// <param name="LastSeen">The <c>@timestamp</c> of the latest matching event.</param>
-/// <param name="Count">How many events the alert rests on.</param>
+/// <param name="Count">How many events the alert rests on, the repeats suppressed into it included.</param>
 public sealed record Alert(
     string Id,
     string TenantId,

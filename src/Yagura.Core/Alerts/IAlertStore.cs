@@ -6,8 +6,12 @@ namespace Yagura.Core.Alerts;
 public interface IAlertStore : IAsyncDisposable
 {
     /// <summary>
-    /// Stores alerts. Idempotent by <see cref="Alert.Id"/>: an alert already stored is left as it is, so detection
-    /// replayed after a crash adds nothing twice. Returns how many were new.
+    /// Stores new alerts and brings stored ones up to date. By <see cref="Alert.Id"/>: an alert already stored is
+    /// updated (<see cref="Alert.Count"/>, <see cref="Alert.EventIds"/>, <see cref="Alert.LastSeen"/>, and an earlier
+    /// <see cref="Alert.FirstSeen"/>) only when the one given has a higher count, or the same count and a later last
+    /// seen; otherwise it is left as it is. A suppressed alert grows this way, and detection replayed after a crash
+    /// stores nothing twice and never shrinks an alert. The other fields are kept from the first time the alert was
+    /// stored. Returns how many were new.
     /// </summary>
     Task<int> AddAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default);
 

@@ -1,6 +1,8 @@
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
+using Yagura.Core.Alerts;
+using Yagura.Detection.Alerts;
 using Yagura.Detection.Correlation;
 using Yagura.Detection.Events;
 using Yagura.Detection.Sigma.Internal;
@@ -49,6 +51,12 @@ public sealed class SigmaRuleSet
 
     /// <summary>Global filters found among the rule files (valid ones; the others are in <see cref="Errors"/>).</summary>
     public IReadOnlyList<SigmaFilter> Filters => _filters;
+
+    /// <summary>The severity of alerts: the Sigma level mapping, with the tuning file's overrides per rule and tenant.</summary>
+    public SeverityPolicy Severity { get; private set; } = SeverityPolicy.Default;
+
+    /// <summary>The suppression of repeated alerts: the tuning file's, or the built-in default without one.</summary>
+    public SuppressionPolicy Suppression { get; private set; } = SuppressionPolicy.Default;
 
     /// <summary>
     /// Loads every rule file of <paramref name="paths"/> (files or directories, searched recursively): detection,
@@ -152,11 +160,14 @@ public sealed class SigmaRuleSet
         }
 
         Errors.AddRange(tuning.Errors);
+        void Unknown(string tenant, string reference, int line, string purpose) =>
+            Errors.Add(new RuleProblem(tuning.Path, line, $"tenant '{tenant}': no rule with id or name '{reference}' {purpose}"));
+
         foreach (var (tenant, reference, line) in tuning.DisabledEntries)
         {
             if (!byReference.TryGetValue(reference, out var targets))
             {
-                Errors.Add(new RuleProblem(tuning.Path, line, $"tenant '{tenant}': no rule with id or name '{reference}' to disable"));
+                Unknown(tenant, reference, line, "to disable");
                 continue;
             }
 
@@ -174,11 +185,75 @@ public sealed class SigmaRuleSet
             }
         }
 
+        ApplyAlertTuning(byReference, tuning, Unknown);
+
         // Every part of the filter's log source must be the rule's (as pySigma: the filter's parts are constraints).
         static bool Covers(SigmaLogSource filter, SigmaLogSource rule) =>
             (filter.Product is null || filter.Product == rule.Product)
             && (filter.Category is null || filter.Category == rule.Category)
             && (filter.Service is null || filter.Service == rule.Service);
+    }
+
+    /// <summary>
+    /// Severity overrides and suppression settings, from names to the rule ids alerts carry (a detection rule's
+    /// <see cref="SigmaRule.Id"/>, a correlation's <see cref="CorrelationRule.Key"/>; <c>ioc:LIST</c> as written).
+    /// </summary>
+    private void ApplyAlertTuning(Dictionary<string, List<SigmaRule>> byReference, SigmaTuning tuning, Action<string, string, int, string> unknown)
+    {
+        List<(string RuleId, bool Correlation)> Resolve(string tenant, string reference, int line, string purpose)
+        {
+            if (SigmaTuning.IsIocRule(reference))
+            {
+                return [(reference, false)];
+            }
+
+            List<(string RuleId, bool Correlation)> targets =
+            [
+                .. (byReference.GetValueOrDefault(reference) ?? []).Select(r => (r.Id, false)),
+                .. Correlations.Where(c => c.Id == reference || c.Name == reference).Select(c => (c.Key, true)),
+            ];
+            if (targets.Count == 0)
+            {
+                unknown(tenant, reference, line, purpose);
+            }
+
+            return targets;
+        }
+
+        var byRule = new Dictionary<string, Severity>(StringComparer.OrdinalIgnoreCase);
+        var byTenantRule = new Dictionary<(string, string), Severity>();
+        foreach (var (tenant, reference, severity, line) in tuning.SeverityEntries)
+        {
+            foreach (var (ruleId, _) in Resolve(tenant, reference, line, "for a severity override"))
+            {
+                if (tenant == SigmaTuning.AllTenants)
+                {
+                    byRule[ruleId] = severity;
+                }
+                else
+                {
+                    byTenantRule[(tenant, ruleId)] = severity;
+                }
+            }
+        }
+
+        Severity = new SeverityPolicy(byRule, byTenantRule);
+        var suppressed = new Dictionary<(string, string), SuppressionSettings>();
+        foreach (var (tenant, reference, settings, line) in tuning.SuppressionEntries)
+        {
+            foreach (var (ruleId, correlation) in Resolve(tenant, reference, line, "to suppress"))
+            {
+                if (correlation && settings.By is not null)
+                {
+                    Errors.Add(new RuleProblem(tuning.Path, line,
+                        $"tenant '{tenant}': 'by' does not apply to correlation '{reference}', whose alerts are told apart by its group-by"));
+                }
+
+                suppressed[(tenant, ruleId)] = correlation ? settings with { By = null } : settings;
+            }
+        }
+
+        Suppression = new SuppressionPolicy(tuning.SuppressionDefaults, suppressed);
     }
 
     /// <summary>Rules the prefilters cannot rule out, evaluated for every event of their log source.</summary>

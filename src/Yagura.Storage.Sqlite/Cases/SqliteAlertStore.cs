@@ -78,26 +78,41 @@ public sealed class SqliteAlertStore : IAlertStore
 
         await using var connection = Connect();
         await using var transaction = connection.BeginTransaction();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
             INSERT OR IGNORE INTO alerts(id, tenant_id, kind, rule_id, title, level, severity, tags, event_ids, group_key, first_seen, last_seen, count)
             VALUES ($id, $tenant, $kind, $rule, $title, $level, $severity, $tags, $events, $group, $first, $last, $count)
             """;
-        var id = command.Parameters.Add("$id", SqliteType.Text);
-        var tenant = command.Parameters.Add("$tenant", SqliteType.Text);
-        var kind = command.Parameters.Add("$kind", SqliteType.Integer);
-        var rule = command.Parameters.Add("$rule", SqliteType.Text);
-        var title = command.Parameters.Add("$title", SqliteType.Text);
-        var level = command.Parameters.Add("$level", SqliteType.Text);
-        var severity = command.Parameters.Add("$severity", SqliteType.Integer);
-        var tags = command.Parameters.Add("$tags", SqliteType.Text);
-        var events = command.Parameters.Add("$events", SqliteType.Text);
-        var group = command.Parameters.Add("$group", SqliteType.Text);
-        var first = command.Parameters.Add("$first", SqliteType.Integer);
-        var last = command.Parameters.Add("$last", SqliteType.Integer);
-        var count = command.Parameters.Add("$count", SqliteType.Integer);
-        command.Prepare();
+
+        // A grown alert (suppression counted more repeats) replaces the stored count, events and times; the same or a
+        // smaller one (a replay, or an older copy) changes nothing, so the order alerts arrive in does not matter.
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = """
+            UPDATE alerts SET count = $count, event_ids = $events, first_seen = min(first_seen, $first), last_seen = max(last_seen, $last)
+            WHERE id = $id AND tenant_id = $tenant AND ($count > count OR ($count = count AND $last > last_seen))
+            """;
+        var id = insert.Parameters.Add("$id", SqliteType.Text);
+        var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
+        var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
+        var rule = insert.Parameters.Add("$rule", SqliteType.Text);
+        var title = insert.Parameters.Add("$title", SqliteType.Text);
+        var level = insert.Parameters.Add("$level", SqliteType.Text);
+        var severity = insert.Parameters.Add("$severity", SqliteType.Integer);
+        var tags = insert.Parameters.Add("$tags", SqliteType.Text);
+        var events = insert.Parameters.Add("$events", SqliteType.Text);
+        var group = insert.Parameters.Add("$group", SqliteType.Text);
+        var first = insert.Parameters.Add("$first", SqliteType.Integer);
+        var last = insert.Parameters.Add("$last", SqliteType.Integer);
+        var count = insert.Parameters.Add("$count", SqliteType.Integer);
+        foreach (var name in (string[])["$id", "$tenant", "$events", "$first", "$last", "$count"])
+        {
+            update.Parameters.Add(name, insert.Parameters[name].SqliteType);
+        }
+
+        insert.Prepare();
+        update.Prepare();
         var added = 0;
         foreach (var alert in alerts)
         {
@@ -114,7 +129,19 @@ public sealed class SqliteAlertStore : IAlertStore
             first.Value = alert.FirstSeen.UtcTicks;
             last.Value = alert.LastSeen.UtcTicks;
             count.Value = alert.Count;
-            added += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                added++;
+                continue;
+            }
+
+            // Already stored: the same values, bound to the update.
+            foreach (SqliteParameter parameter in update.Parameters)
+            {
+                parameter.Value = insert.Parameters[parameter.ParameterName].Value;
+            }
+
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

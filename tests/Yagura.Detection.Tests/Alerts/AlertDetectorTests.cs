@@ -15,7 +15,7 @@ public sealed class AlertDetectorTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private const string FailedLogin = """
+    internal const string FailedLogin = """
         title: SSH password failure
         id: 11111111-1111-4111-8111-111111111111
         name: ssh_failed
@@ -27,7 +27,7 @@ public sealed class AlertDetectorTests : IDisposable
             condition: selection
         """;
 
-    private const string Sudo = """
+    internal const string Sudo = """
         title: Sudo to root
         id: 22222222-2222-4222-8222-222222222222
         level: low
@@ -39,7 +39,7 @@ public sealed class AlertDetectorTests : IDisposable
             condition: selection
         """;
 
-    private const string ManyFailures = """
+    internal const string ManyFailures = """
         title: Many SSH password failures for one user
         id: 33333333-3333-4333-8333-333333333333
         level: high
@@ -60,7 +60,7 @@ public sealed class AlertDetectorTests : IDisposable
 
         var set = SigmaRuleSet.Load([_dir.Path], SigmaPipeline.Load([RepositoryPaths.Content("pipelines")]));
         Assert.Empty(set.Errors);
-        return new AlertDetector(set, SeverityPolicy.Default);
+        return new AlertDetector(set);
     }
 
     private static EventRecord Syslog(long id, int minute, string user, string message, string tenant = "acme") => new()
@@ -138,8 +138,8 @@ public sealed class AlertDetectorTests : IDisposable
         var rules = Load(Sudo).Rules;
 
         // A replay after a crash: a fresh detector over the same stored events.
-        new AlertDetector(rules, SeverityPolicy.Default).Detect(events, first);
-        new AlertDetector(rules, SeverityPolicy.Default).Detect(events, second);
+        new AlertDetector(rules).Detect(events, first);
+        new AlertDetector(rules).Detect(events, second);
 
         Assert.Equal(first.Select(a => a.Id), second.Select(a => a.Id));
         Assert.Equal(2, first.Select(a => a.Id).Distinct().Count());

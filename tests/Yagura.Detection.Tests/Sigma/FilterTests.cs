@@ -13,7 +13,7 @@ public sealed class FilterTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private const string RarRule = """
+    internal const string RarRule = """
         title: Data Compressed - rar.exe
         id: 6f3e2987-db24-4c78-a860-b4f4095a7095
         name: rar_compression
@@ -284,7 +284,7 @@ public sealed class FilterTests : IDisposable
 
         Assert.Collection(
             set.Errors,
-            e => Assert.Equal((7, "unknown tuning setting 'enabled' (known: disabled)"), (e.Line, e.Error)),
+            e => Assert.Equal((7, "unknown tuning setting 'enabled' (known: disabled, severity, suppress)"), (e.Line, e.Error)),
             e => Assert.Equal(8, e.Line),
             e => Assert.Equal((4, "tenant 'acme': no rule with id or name 'nope' to disable"), (e.Line, e.Error)));
         Assert.All(set.Errors, e => Assert.EndsWith("-tuning.yml", e.Path, StringComparison.Ordinal));
