@@ -112,27 +112,65 @@ public sealed class DetectionEvent
             throw new JsonException("An event must be a JSON object.");
         }
 
+        return ReadObject(ref reader, utf8Object, id, tenantId) ?? throw new JsonException("The JSON object is incomplete.");
+    }
+
+    /// <summary>
+    /// Reads the object the reader is at the start of, up to its end: the event, or null when the reader's data ends
+    /// first (a block that is not final: more is needed). Reading files this way parses each event once.
+    /// </summary>
+    /// <exception cref="JsonException">The object is malformed.</exception>
+    internal static DetectionEvent? ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, long id = 0, string tenantId = "default")
+    {
         // Sized for a typical Windows event, so that it is not grown several times per event.
         var fields = new Dictionary<string, object?>(24, StringComparer.Ordinal);
-        FlattenObject(ref reader, utf8Object, "", fields);
+        if (!FlattenObject(ref reader, data, "", fields))
+        {
+            return null;
+        }
+
         AddWindowsAliases(fields);
         return new DetectionEvent(fields, null, TimestampOf(fields), id, tenantId);
     }
 
-    private static void FlattenObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, string prefix, Dictionary<string, object?> fields)
+    // False: the data ended before the object did.
+    private static bool FlattenObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, string prefix, Dictionary<string, object?> fields)
     {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (true)
         {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return true;
+            }
+
             var name = reader.GetString()!;
             var full = prefix.Length == 0 ? name : prefix + "." + name;
-            reader.Read();
+            if (!reader.Read())
+            {
+                return false;
+            }
+
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
-                    FlattenObject(ref reader, data, full, fields);
+                    if (!FlattenObject(ref reader, data, full, fields))
+                    {
+                        return false;
+                    }
+
                     break;
                 case JsonTokenType.StartArray:
-                    fields[full] = ReadArray(ref reader, data);
+                    if (!ReadArray(ref reader, data, out var array))
+                    {
+                        return false;
+                    }
+
+                    fields[full] = array;
                     break;
                 default:
                     fields[full] = Scalar(ref reader);
@@ -141,17 +179,31 @@ public sealed class DetectionEvent
         }
     }
 
-    private static object? ReadArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> data)
+    private static bool ReadArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, out object? value)
     {
+        value = null;
         var start = (int)reader.TokenStartIndex;
         var items = new List<object?>();
         var nested = false;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (true)
         {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                break;
+            }
+
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
                 nested = true;
-                reader.Skip();
+                if (!reader.TrySkip())
+                {
+                    return false;
+                }
             }
             else if (!nested)
             {
@@ -160,7 +212,8 @@ public sealed class DetectionEvent
         }
 
         // Arrays holding objects stay one field, their JSON text, as FromJson(JsonElement) keeps them.
-        return nested ? System.Text.Encoding.UTF8.GetString(data[start..(int)reader.BytesConsumed]) : items;
+        value = nested ? System.Text.Encoding.UTF8.GetString(data[start..(int)reader.BytesConsumed]) : items;
+        return true;
     }
 
     private static object? Scalar(ref Utf8JsonReader reader) => reader.TokenType switch

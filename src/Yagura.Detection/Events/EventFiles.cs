@@ -86,8 +86,16 @@ public static class EventFiles
                 return (null, 0, null, true);
             }
 
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                // The common case (NDJSON, concatenated objects): read once, as it is flattened.
+                return DetectionEvent.ReadObject(ref reader, data, index) is { } e
+                    ? ([new Item(e, null)], (int)reader.BytesConsumed, null, false)
+                    : (null, 0, null, true);
+            }
+
             var startIndex = (int)reader.TokenStartIndex;
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip())
+            if (reader.TokenType == JsonTokenType.StartArray && !reader.TrySkip())
             {
                 return (null, 0, null, true);
             }
@@ -111,9 +119,7 @@ public static class EventFiles
             }
             else
             {
-                items.Add(value[0] == (byte)'{'
-                    ? new Item(DetectionEvent.FromJson(value, index), null)
-                    : new Item(null, $"{path}: event {index} is not a JSON object; skipped"));
+                items.Add(new Item(null, $"{path}: event {index} is not a JSON object; skipped"));
             }
 
             return (items, consumed, null, false);
