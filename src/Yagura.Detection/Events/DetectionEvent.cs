@@ -40,9 +40,27 @@ public sealed class DetectionEvent
     public static DetectionEvent FromRecord(EventRecord record) =>
         new(new RecordFields(record), record.Original, record.Timestamp, record.Id, record.TenantId);
 
-    /// <summary>A record's fields with <c>tenant.id</c>, <c>message</c> and <c>error.message</c> added, as a view.</summary>
+    /// <summary>A record's fields with <c>tenant.id</c>, <c>message</c> and <c>error.message</c> added, and the Windows
+    /// aliases <see cref="FromJson(ReadOnlySpan{byte}, long, string)"/> adds, as a view.</summary>
     private sealed class RecordFields(EventRecord record) : IReadOnlyDictionary<string, object?>
     {
+        private List<KeyValuePair<string, object?>>? _aliases;
+        private bool _aliasesFound;
+
+        private List<KeyValuePair<string, object?>> Aliases
+        {
+            get
+            {
+                if (!_aliasesFound)
+                {
+                    _aliases = WindowsAliases(record.Fields, record.Fields.ContainsKey);
+                    _aliasesFound = true;
+                }
+
+                return _aliases ?? [];
+            }
+        }
+
         private IEnumerable<KeyValuePair<string, object?>> Extra()
         {
             yield return new(FieldNames.TenantId, record.TenantId);
@@ -63,7 +81,7 @@ public sealed class DetectionEvent
 
         public IEnumerable<object?> Values => this.Select(p => p.Value);
 
-        public int Count => record.Fields.Count + Extra().Count();
+        public int Count => record.Fields.Count + Extra().Count() + Aliases.Count;
 
         public bool ContainsKey(string key) => TryGetValue(key, out _);
 
@@ -81,11 +99,25 @@ public sealed class DetectionEvent
                     value = record.ErrorMessage;
                     return true;
                 default:
-                    return record.Fields.TryGetValue(key, out value);
+                    if (record.Fields.TryGetValue(key, out value))
+                    {
+                        return true;
+                    }
+
+                    foreach (var alias in Aliases)
+                    {
+                        if (alias.Key == key)
+                        {
+                            value = alias.Value;
+                            return true;
+                        }
+                    }
+
+                    return false;
             }
         }
 
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => record.Fields.Concat(Extra()).GetEnumerator();
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => record.Fields.Concat(Extra()).Concat(Aliases).GetEnumerator();
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
@@ -342,6 +374,15 @@ public sealed class DetectionEvent
     /// </summary>
     private static void AddWindowsAliases(Dictionary<string, object?> fields)
     {
+        foreach (var (alias, value) in WindowsAliases(fields, fields.ContainsKey) ?? [])
+        {
+            fields.TryAdd(alias, value);
+        }
+    }
+
+    /// <summary>The aliases of <see cref="AddWindowsAliases"/> that no field of the event already has, or null.</summary>
+    private static List<KeyValuePair<string, object?>>? WindowsAliases(IEnumerable<KeyValuePair<string, object?>> fields, Func<string, bool> has)
+    {
         const string UserData = "Event.UserData.";
         List<KeyValuePair<string, object?>>? aliases = null;
         foreach (var (name, value) in fields)
@@ -357,15 +398,12 @@ public sealed class DetectionEvent
                 alias = alias.Replace(" ", "", StringComparison.Ordinal);
             }
 
-            if (!ReferenceEquals(alias, name))
+            if (!ReferenceEquals(alias, name) && !has(alias) && (aliases is null || !aliases.Exists(a => a.Key == alias)))
             {
                 (aliases ??= []).Add(new(alias, value));
             }
         }
 
-        foreach (var (alias, value) in aliases ?? [])
-        {
-            fields.TryAdd(alias, value);
-        }
+        return aliases;
     }
 }

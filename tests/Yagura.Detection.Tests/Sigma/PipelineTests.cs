@@ -276,6 +276,20 @@ public sealed class PipelineTests : IDisposable
         "<190>Nov 25 10:00:00 web01 nginx: 203.0.113.9 - - [25/Nov/2026:10:00:00 +0000] \"GET /?x=java.lang.ProcessBuilder HTTP/1.1\" 404 153 \"-\" \"curl/8.0\"")]
     public void Application_UnlabelledLog_DoesNotSatisfyTheLogSource(string rule, string raw) => AssertRejectedByLogSource(rule, raw);
 
+    [Theory]
+    // evtx JSON whose EventData names have spaces ("Source Name"), which rules write without them (SourceName); and a
+    // UserData field under its wrapping element. Ingested as one JSON line, as serve receives them.
+    [InlineData("rules-emerging-threats/2026/Exploits/RedSun/win_defender_exploit_redsun_tiering_engine_detected_as_eicar")]
+    [InlineData("rules/windows/builtin/wmi/win_wmi_activity_nteventlogfile_cleareventlog")]
+    public void Windows_EvtxJsonIngested_FiresItsRegressionRule(string regression)
+    {
+        var directory = Path.Combine(Sigma, "regression_data", regression);
+        var json = File.ReadAllText(Directory.EnumerateFiles(directory, "*.json").Single());
+        var line = System.Text.Json.JsonSerializer.Serialize(System.Text.Json.JsonDocument.Parse(json).RootElement);
+        var rule = Directory.EnumerateFiles(Sigma, Path.GetFileName(regression) + ".yml", SearchOption.AllDirectories).Single();
+        AssertFires(Path.GetRelativePath(Sigma, rule), line);
+    }
+
     /// <summary>The event as ingest hands it to detection: format detected, parsed and normalised.</summary>
     private static DetectionEvent Ingest(string raw)
     {
