@@ -149,9 +149,6 @@ internal sealed class AhoCorasick
     /// <summary>Pattern lengths by pattern index, for the caller to place a match.</summary>
     public int[] Lengths { get; }
 
-    /// <summary>Entries of the transition tables (memory: four bytes each).</summary>
-    public long TableSize => _dense.LongLength + _edges.LongLength + _nodes.LongLength;
-
     private int RootEdge(int c)
     {
         for (var e = _nodes[0]; e < _nodes[1]; e += 2)
