@@ -2,6 +2,7 @@ using System.Text;
 
 using Microsoft.Extensions.Logging.Abstractions;
 
+using Yagura.Core.Storage;
 using Yagura.Core.Tenancy;
 using Yagura.Ingest;
 using Yagura.Ingest.Pipeline;
@@ -54,6 +55,94 @@ public sealed class PipelineCheckpointTests
         }
 
         Assert.True(first < second);
+    }
+
+    [Fact]
+    public async Task Pipeline_WithAnObserver_StoresTheNextBatchWhileTheObserverWorks_AndCountsABatchOnlyOnceObserved()
+    {
+        using var dir = new TempDirectory();
+        var spoolOptions = new SpoolOptions { Directory = Path.Combine(dir.Path, "spool") };
+        await using var store = SqliteEventStore.Open(dir.Path, SqliteEventStoreOptions.Default, TimeProvider.System);
+        await using var spool = MessageSpool.Open(spoolOptions, TimeProvider.System);
+        var start = spool.CheckpointPosition;
+        using var observer = new GatedObserver();
+        var pipeline = new EventPipeline(spool, store, _ => null, NullLogger.Instance, TimeProvider.System, observer: observer);
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        var first = await AppendAsync(spool, "first");
+        await Eventually.UntilAsync(() => observer.Seen == 1, "the observer takes the first batch");
+        var second = await AppendAsync(spool, "second");
+
+        // The observer holds the first batch: the second is stored meanwhile, and neither counts as processed.
+        await Eventually.UntilAsync(() => store.CountAsync(TenantScope.Only("default")).GetAwaiter().GetResult() == 2, "the second batch stored");
+        Assert.Equal(0, pipeline.Processed);
+        Assert.False(pipeline.WaitForAsync(first, CancellationToken.None).IsCompleted);
+        Assert.Equal(start, spool.CheckpointPosition);
+
+        observer.Release();
+        await pipeline.WaitForAsync(second, CancellationToken.None);
+        Assert.Equal(2, pipeline.Processed);
+        Assert.Equal(2, observer.Seen);
+
+        await stop.CancelAsync();
+        await run;
+        Assert.Equal(second, spool.CheckpointPosition);
+    }
+
+    [Fact]
+    public async Task Pipeline_ObserverFails_TheRunFails_AndTheBatchStaysInTheSpool()
+    {
+        using var dir = new TempDirectory();
+        var spoolOptions = new SpoolOptions { Directory = Path.Combine(dir.Path, "spool") };
+        await using var store = SqliteEventStore.Open(dir.Path, SqliteEventStoreOptions.Default, TimeProvider.System);
+        await using var spool = MessageSpool.Open(spoolOptions, TimeProvider.System);
+        var start = spool.CheckpointPosition;
+        var observer = new FailingObserver();
+        var pipeline = new EventPipeline(spool, store, _ => null, NullLogger.Instance, TimeProvider.System, observer: observer);
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        await AppendAsync(spool, "first");
+        await Eventually.UntilAsync(() => observer.Calls == 1, "the observer fails on the batch");
+
+        // The run ends with the observer's failure (the reader stops at the next batch or at the stop).
+        await stop.CancelAsync();
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => run);
+        Assert.IsType<IOException>(failure.InnerException);
+        Assert.Equal(0, pipeline.Processed);
+        Assert.Equal(start, spool.CheckpointPosition);
+    }
+
+    private sealed class GatedObserver : IStoredBatchObserver, IDisposable
+    {
+        private readonly ManualResetEventSlim _gate = new();
+        private int _seen;
+
+        public int Seen => Volatile.Read(ref _seen);
+
+        public void OnStored(IReadOnlyList<Yagura.Core.Events.EventRecord> events, CancellationToken cancellationToken)
+        {
+            Interlocked.Add(ref _seen, events.Count);
+            _gate.Wait(cancellationToken);
+        }
+
+        public void Release() => _gate.Set();
+
+        public void Dispose() => _gate.Dispose();
+    }
+
+    private sealed class FailingObserver : IStoredBatchObserver
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public void OnStored(IReadOnlyList<Yagura.Core.Events.EventRecord> events, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            throw new IOException("the alert store is gone");
+        }
     }
 
     private static async Task<long> AppendAsync(MessageSpool spool, string text)

@@ -147,7 +147,7 @@ public sealed class DetectionStage : IStoredBatchObserver, IDisposable
             DetectionLog.Loaded(_logger, Summary);
         }
 
-        // Taken by the writer thread before its next batch: the matcher and correlation engine are never shared.
+        // Taken by the pipeline's detection thread before its next batch: the matcher and correlation engine are never shared.
         Volatile.Write(ref _pending, detector);
     }
 

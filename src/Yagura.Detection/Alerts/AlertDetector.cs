@@ -13,8 +13,8 @@ namespace Yagura.Detection.Alerts;
 /// Turns stored events into alerts with one rule set: a rule alert per rule match (unless a correlation with
 /// <c>generate: false</c> uses the rule), correlation alerts and IOC alerts, with the rule set's severities, and repeats
 /// suppressed by its <see cref="SigmaRuleSet.Suppression"/>. One matcher, one correlation engine and one set of
-/// suppression windows, so it is not thread-safe: use it from one thread (the pipeline's writer). Correlation and
-/// suppression state live in memory only.
+/// suppression windows, so it is not thread-safe: use it from one thread (the pipeline's detection thread).
+/// Correlation and suppression state live in memory only.
 /// </summary>
 public sealed class AlertDetector
 {

@@ -40,6 +40,10 @@ public sealed class EventPipeline(
     /// <summary>Everything before this spool position is stored.</summary>
     public long ProcessedPosition => Interlocked.Read(ref _processedPosition);
 
+    // The finishing stage's checkpoint in flight and when the last one started (one thread at a time uses them).
+    private Task? _checkpoint;
+    private long _lastCheckpoint;
+
     public long Processed => Interlocked.Read(ref _processed);
 
     /// <summary>Events stored with <c>error.message</c> set (malformed, truncated …).</summary>
@@ -151,45 +155,104 @@ public sealed class EventPipeline(
         return events;
     }
 
+    // With an observer (detection), it runs on a third thread over the batches the writer has stored, so that on two
+    // cores its cost overlaps the store's instead of adding to it. A batch counts as processed (and may leave the
+    // spool) only once the observer is done with it, in either case.
     private void WriteLoop(BlockingCollection<(EventRecord[] Events, long Next)> parsed, CancellationToken cancellationToken)
     {
-        Task? checkpoint = null;
-        var lastCheckpoint = time.GetTimestamp();
-        foreach (var (events, next) in parsed.GetConsumingEnumerable(CancellationToken.None))
+        _lastCheckpoint = time.GetTimestamp();
+        using var stored = observer is null ? null : new BlockingCollection<(EventRecord[] Events, long Next)>(boundedCapacity: 2);
+        Exception? observerFailure = null;
+        using var observerStopped = new CancellationTokenSource();
+        var observing = stored is null ? null : BackgroundPriority.Start("Yagura pipeline detect", () =>
         {
-            // Nothing is skipped: the batch stays unacknowledged in the spool until the store takes it.
-            if (!StorageRetry.Run(
-                () => store.WriteAsync(events, CancellationToken.None).GetAwaiter().GetResult(),
-                (ex, delay) => PipelineLog.StoreWriteFailed(logger, events.Length, delay, ex),
-                cancellationToken))
+            try
             {
-                return;
+                foreach (var (events, next) in stored.GetConsumingEnumerable(CancellationToken.None))
+                {
+                    Finish(events, next, cancellationToken);
+                }
             }
-
-            observer?.OnStored(events, cancellationToken);
-
-            // Decided before the progress is published, so that whoever waits for this batch sees the decision.
-            if (checkpoint is not { IsCompleted: false } && time.GetElapsedTime(lastCheckpoint) >= CheckpointInterval)
+#pragma warning disable CA1031 // Reported by the writer, which then stops: the batch stays in the spool.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
-                lastCheckpoint = time.GetTimestamp();
-                checkpoint = CheckpointAsync(next);
+                observerFailure = ex;
+                observerStopped.Cancel();
             }
+        });
 
-            Interlocked.Add(ref _processed, events.Length);
-            TaskCompletionSource signal;
-            lock (_gate)
+        var storeGaveUp = false;
+        try
+        {
+            foreach (var (events, next) in parsed.GetConsumingEnumerable(observerStopped.Token))
             {
-                Interlocked.Exchange(ref _processedPosition, next);
-                signal = _progress;
-                _progress = NewSignal();
-            }
+                // Nothing is skipped: the batch stays unacknowledged in the spool until the store takes it.
+                if (!StorageRetry.Run(
+                    () => store.WriteAsync(events, CancellationToken.None).GetAwaiter().GetResult(),
+                    (ex, delay) => PipelineLog.StoreWriteFailed(logger, events.Length, delay, ex),
+                    cancellationToken))
+                {
+                    // Cancelled while the store was failing: no final checkpoint, which would need the store.
+                    storeGaveUp = true;
+                    break;
+                }
 
-            signal.TrySetResult();
+                if (stored is null)
+                {
+                    Finish(events, next, cancellationToken);
+                }
+                else
+                {
+                    stored.Add((events, next), observerStopped.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (observerStopped.IsCancellationRequested)
+        {
+            // The observer failed: its failure is thrown below, which stops the pipeline.
+        }
+        finally
+        {
+            stored?.CompleteAdding();
+            observing?.Join();
         }
 
-        // Stopping or stopped: everything stored so far is made durable and leaves the spool.
-        checkpoint?.GetAwaiter().GetResult();
-        CheckpointAsync(ProcessedPosition).GetAwaiter().GetResult();
+        if (observerFailure is not null)
+        {
+            throw new InvalidOperationException("the stored-batch observer failed", observerFailure);
+        }
+
+        if (!storeGaveUp)
+        {
+            // Stopping or stopped: everything processed so far is made durable and leaves the spool.
+            _checkpoint?.GetAwaiter().GetResult();
+            CheckpointAsync(ProcessedPosition).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The last stage of a batch: the observer, then progress and checkpoints. One thread at a time.</summary>
+    private void Finish(EventRecord[] events, long next, CancellationToken cancellationToken)
+    {
+        observer?.OnStored(events, cancellationToken);
+
+        // Decided before the progress is published, so that whoever waits for this batch sees the decision.
+        if (_checkpoint is not { IsCompleted: false } && time.GetElapsedTime(_lastCheckpoint) >= CheckpointInterval)
+        {
+            _lastCheckpoint = time.GetTimestamp();
+            _checkpoint = CheckpointAsync(next);
+        }
+
+        Interlocked.Add(ref _processed, events.Length);
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            Interlocked.Exchange(ref _processedPosition, next);
+            signal = _progress;
+            _progress = NewSignal();
+        }
+
+        signal.TrySetResult();
     }
 
     /// <summary>Flushes the store, then lets the spool forget everything before <paramref name="position"/>.</summary>
