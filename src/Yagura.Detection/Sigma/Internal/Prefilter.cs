@@ -1,15 +1,6 @@
 namespace Yagura.Detection.Sigma.Internal;
 
 /// <summary>
-/// Picks, for one event, the rules of a group that could match it, so that the cost per event grows with the rules
-/// that could match and not with the rules loaded. For each rule, a set of literals is found such that the rule
-/// cannot match unless the event holds one of them (at the start, the end, anywhere or as the whole value of a
-/// field); all literals of a field are looked for in one pass of an Aho-Corasick automaton, over the fields the event
-/// has. The same pass marks every literal a string matcher of the group is decided by (equals, startswith, endswith,
-/// contains, ignoring case), so evaluating a candidate rule mostly reads marks. Rules without such a set (only
-/// regular expressions, numbers, negations …) are always evaluated.
-/// </summary>
-/// <summary>
 /// Picks, for one event, the rules that could match it, so that the cost per event grows with the rules that could
 /// match and not with the rules loaded. Rules come in sets (the log-source predicates, then each log source's rules).
 /// For each rule, a set of literals is found such that the rule cannot match unless the event holds one of them (at
