@@ -114,6 +114,36 @@ public sealed class PrefilterTests
         Assert.Equal(matches, fast.Count > 0);
     }
 
+    [Theory]
+    // Routed by the presence of a field (category dns: dns.question.name exists, or Zeek's uid, trans_id and rejected).
+    [InlineData("""{"dns.question.name": "a.evil.example"}""", true)]
+    [InlineData("""{"uid": "C1", "trans_id": 7, "rejected": false, "query": "a.evil.example"}""", true)]
+    [InlineData("""{"uid": "C1", "trans_id": 7, "query": "a.evil.example"}""", false)]
+    [InlineData("""{"dns.question.name": "a.good.example"}""", false)]
+    [InlineData("""{"query": "a.evil.example"}""", false)]
+    public void LogSourcesOfFieldPresence_AreRoutedByIt(string json, bool matches)
+    {
+        using var rules = new SigmaTestRules();
+        var set = rules.Load(
+            """
+            title: Evil domain
+            id: evil-domain
+            logsource: { category: dns }
+            detection:
+                selection:
+                    query|endswith: '.evil.example'
+                condition: selection
+            """);
+        var e = DetectionEvent.FromJson(System.Text.Json.JsonDocument.Parse(json).RootElement);
+        var matcher = set.CreateMatcher();
+        var fast = new List<SigmaRule>();
+        var slow = new List<SigmaRule>();
+        matcher.Match(e, fast);
+        matcher.MatchExhaustively(e, slow);
+        Assert.Equal(slow.Select(r => r.Id), fast.Select(r => r.Id));
+        Assert.Equal(matches, fast.Count > 0);
+    }
+
     private static string RegressionEvents(string sigma)
     {
         // One NDJSON file of every regression event, so EventFiles reads them as a stream like any user file.

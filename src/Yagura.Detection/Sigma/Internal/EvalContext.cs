@@ -56,6 +56,9 @@ internal sealed class FieldName((int Field, int Rank)[] readers)
 
     /// <summary>What the prefilter looks for in this name's values (null: nothing).</summary>
     public Prefilter.NameScan? Scan { get; set; }
+
+    /// <summary>The prefilter's atoms that hold when the event has this name (fields whose presence routes rules).</summary>
+    public int[] Presence { get; set; } = [];
 }
 
 /// <summary>One event under evaluation: its fields resolved once, when it arrives, and turned into strings on first
@@ -65,6 +68,7 @@ internal sealed class EvalContext(FieldTable fields)
     private static readonly string[] NoStrings = [];
     private Slot[] _slots = [];
     private readonly List<(Prefilter.NameScan, object)> _scans = [];
+    private readonly List<FieldName> _presentNames = [];
     private int _generation;
     private string[]? _allStrings;
 
@@ -91,6 +95,7 @@ internal sealed class EvalContext(FieldTable fields)
         // Walk the event's own fields: a field no rule reads costs one look-up, and a field rules read but the event
         // lacks costs nothing (its slot is simply not stamped with this generation).
         _scans.Clear();
+        _presentNames.Clear();
         var byName = fields.ByName;
         var otherNames = fields.OtherNames;
         foreach (var (name, value) in e.Fields)
@@ -110,6 +115,11 @@ internal sealed class EvalContext(FieldTable fields)
                 _scans.Add((scan, value));
             }
 
+            if (fieldName.Presence.Length > 0)
+            {
+                _presentNames.Add(fieldName);
+            }
+
             foreach (var (field, rank) in fieldName.Readers)
             {
                 ref var slot = ref _slots[field];
@@ -124,6 +134,9 @@ internal sealed class EvalContext(FieldTable fields)
             }
         }
     }
+
+    /// <summary>The event's field names whose presence the prefilter marks.</summary>
+    public List<FieldName> PresentNames => _presentNames;
 
     /// <summary>The event's values with what the prefilter looks for in each.</summary>
     public List<(Prefilter.NameScan Scan, object Value)> Scans => _scans;

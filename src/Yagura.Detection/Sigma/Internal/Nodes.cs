@@ -148,6 +148,10 @@ internal sealed class NullNode(int field) : Node
 
 internal sealed class ExistsNode(int field, bool exists) : Node
 {
+    public int Field => @field;
+
+    public bool Exists => exists;
+
     public override bool Eval(EvalContext ctx) => ctx.Exists(field) == exists;
 }
 

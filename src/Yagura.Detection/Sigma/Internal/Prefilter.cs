@@ -80,6 +80,14 @@ internal sealed class Prefilter
     /// </summary>
     public void Scan(EvalContext ctx, State state)
     {
+        foreach (var name in ctx.PresentNames)
+        {
+            foreach (var atom in name.Presence)
+            {
+                Mark(state, atom);
+            }
+        }
+
         var scanState = new ScanState(this, ctx, state);
         foreach (var (scan, value) in ctx.Scans)
         {
@@ -125,21 +133,27 @@ internal sealed class Prefilter
             };
 
             // A field reads the value only when its name won among the field's candidate names in this event.
-            if (!holds
-                || (field != FieldTable.AllValues && !ReferenceEquals(state.Context.Value(field), state.Value))
-                || !state.Marks.MarkAtom(atom))
+            if (holds && (field == FieldTable.AllValues || ReferenceEquals(state.Context.Value(field), state.Value)))
             {
-                continue;
+                state.Prefilter.Mark(state.Marks, atom);
             }
+        }
+    }
 
-            var prefilter = state.Prefilter;
-            foreach (var rule in prefilter._atomRules[atom])
+    /// <summary>Marks an atom found, and the rules it makes candidates.</summary>
+    private void Mark(State marks, int atom)
+    {
+        if (!marks.MarkAtom(atom))
+        {
+            return;
+        }
+
+        foreach (var rule in _atomRules[atom])
+        {
+            if (marks.MarkRule(rule))
             {
-                if (state.Marks.MarkRule(rule))
-                {
-                    var set = prefilter._ruleSet[rule];
-                    state.Marks.AddCandidate(set, rule - prefilter._setStart[set]);
-                }
+                var set = _ruleSet[rule];
+                marks.AddCandidate(set, rule - _setStart[set]);
             }
         }
     }
@@ -164,6 +178,8 @@ internal sealed class Prefilter
                 }
 
                 return atoms.All(a => a is not null) ? [.. atoms.Select(a => (s.Field, a!.Value))] : null;
+            case ExistsNode { Exists: true } e:
+                return [(e.Field, new LiteralAtom(AtomPlace.Present, ""))];
             case AndNode and:
                 return and.Children.Select(c => Necessary(c, selectivity)).Where(n => n is not null).MaxBy(selectivity);
             case OrNode or:
@@ -209,6 +225,7 @@ internal sealed class Prefilter
     {
         private readonly Dictionary<(int Field, AtomPlace Place, string Text), int> _ids = [];
         private readonly Dictionary<int, List<(string Text, AtomPlace Place, int Atom)>> _byField = [];
+        private readonly Dictionary<int, int> _presence = [];
 
         public List<List<int>> Rules { get; } = [];
 
@@ -225,7 +242,15 @@ internal sealed class Prefilter
             id = Rules.Count;
             _ids[(field, atom.Place, text)] = id;
             Rules.Add([]);
-            (_byField.TryGetValue(field, out var literals) ? literals : _byField[field] = []).Add((text, atom.Place, id));
+            if (atom.Place == AtomPlace.Present)
+            {
+                _presence[field] = id;
+            }
+            else
+            {
+                (_byField.TryGetValue(field, out var literals) ? literals : _byField[field] = []).Add((text, atom.Place, id));
+            }
+
             return id;
         }
 
@@ -251,6 +276,7 @@ internal sealed class Prefilter
                 }
 
                 name.Scan = scan;
+                name.Presence = [.. name.Readers.Where(r => _presence.ContainsKey(r.Field)).Select(r => _presence[r.Field]).Distinct()];
             }
 
             fields.OtherNames = shared.GetValueOrDefault("") ?? (keywords.Count == 0 ? null

@@ -168,6 +168,9 @@ internal enum AtomPlace
     Start,
     End,
     Whole,
+
+    /// <summary>Not a literal: the field is present in the event (any of its names), whatever its value.</summary>
+    Present,
 }
 
 /// <summary>A literal a value must hold, at a place, for a matcher to match it.</summary>
