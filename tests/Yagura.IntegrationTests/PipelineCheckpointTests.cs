@@ -60,10 +60,8 @@ public sealed class PipelineCheckpointTests
     [Fact]
     public async Task Pipeline_WithAnObserver_StoresTheNextBatchWhileTheObserverWorks_AndCountsABatchOnlyOnceObserved()
     {
-        using var dir = new TempDirectory();
-        var spoolOptions = new SpoolOptions { Directory = Path.Combine(dir.Path, "spool") };
-        await using var store = SqliteEventStore.Open(dir.Path, SqliteEventStoreOptions.Default, TimeProvider.System);
-        await using var spool = MessageSpool.Open(spoolOptions, TimeProvider.System);
+        await using var rig = new Rig();
+        var (store, spool) = (rig.Store, rig.Spool);
         var start = spool.CheckpointPosition;
         using var observer = new GatedObserver();
         var pipeline = new EventPipeline(spool, store, _ => null, NullLogger.Instance, TimeProvider.System, observer: observer);
@@ -93,10 +91,8 @@ public sealed class PipelineCheckpointTests
     [Fact]
     public async Task Pipeline_ObserverFails_TheRunFails_AndTheBatchStaysInTheSpool()
     {
-        using var dir = new TempDirectory();
-        var spoolOptions = new SpoolOptions { Directory = Path.Combine(dir.Path, "spool") };
-        await using var store = SqliteEventStore.Open(dir.Path, SqliteEventStoreOptions.Default, TimeProvider.System);
-        await using var spool = MessageSpool.Open(spoolOptions, TimeProvider.System);
+        await using var rig = new Rig();
+        var (store, spool) = (rig.Store, rig.Spool);
         var start = spool.CheckpointPosition;
         var observer = new FailingObserver();
         var pipeline = new EventPipeline(spool, store, _ => null, NullLogger.Instance, TimeProvider.System, observer: observer);
@@ -112,6 +108,29 @@ public sealed class PipelineCheckpointTests
         Assert.IsType<IOException>(failure.InnerException);
         Assert.Equal(0, pipeline.Processed);
         Assert.Equal(start, spool.CheckpointPosition);
+    }
+
+    /// <summary>A spool and an event store in a temporary directory.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly TempDirectory _dir = new();
+
+        public Rig()
+        {
+            Store = SqliteEventStore.Open(_dir.Path, SqliteEventStoreOptions.Default, TimeProvider.System);
+            Spool = MessageSpool.Open(new SpoolOptions { Directory = Path.Combine(_dir.Path, "spool") }, TimeProvider.System);
+        }
+
+        public SqliteEventStore Store { get; }
+
+        public MessageSpool Spool { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Spool.DisposeAsync();
+            await Store.DisposeAsync();
+            _dir.Dispose();
+        }
     }
 
     private sealed class GatedObserver : IStoredBatchObserver, IDisposable

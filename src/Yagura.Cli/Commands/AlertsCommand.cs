@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Yagura.Core.Alerts;
-using Yagura.Core.Search;
-using Yagura.Core.Tenancy;
 using Yagura.Storage.Sqlite.Cases;
 
 namespace Yagura.Cli.Commands;
@@ -20,7 +18,7 @@ internal static class AlertsCommand
         var limit = new Option<int>("--limit") { Description = "At most this many alerts (1–10000)", DefaultValueFactory = _ => 100 };
         var severity = new Option<string?>("--severity") { Description = "Only this severity or higher: information, warning, critical, emergency" };
         var json = new Option<bool>("--json") { Description = "One JSON object per line instead of a table" };
-        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant (default: every tenant; the local data directory is an administrator's view)" };
+        var tenant = CommonOptions.Tenant();
         var command = new Command("alerts", "List stored alerts, newest first") { data, from, to, limit, severity, json, tenant };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,19 +40,12 @@ internal static class AlertsCommand
                 minSeverity = parsed;
             }
 
-            var root = Path.GetFullPath(parse.GetValue(data)!);
-            if (!Directory.Exists(root))
+            if (CommonOptions.ReadScope(parse, data, tenant) is not { } place)
             {
-                return CommonOptions.Fail($"no data directory at {root}");
+                return 2;
             }
 
-            var tenantId = parse.GetValue(tenant);
-            if (tenantId is not null && !Tenant.IsValidId(tenantId))
-            {
-                return CommonOptions.Fail($"'{tenantId}' is not a valid tenant id");
-            }
-
-            var scope = tenantId is null ? TenantScope.AllTenants : TenantScope.Only(tenantId);
+            var (root, scope) = place;
             await using var store = SqliteAlertStore.Open(root);
             var alerts = await store.ListAsync(scope, fromTime, toTime, max, minSeverity, cancellationToken);
             if (parse.GetValue(json))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 
 using Yagura.Core.Search;
+using Yagura.Core.Tenancy;
 
 namespace Yagura.Cli.Commands;
 
@@ -10,6 +11,11 @@ internal static class CommonOptions
     {
         Description = "The data directory (default ./data)",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("YAGURA_DATA") ?? "./data",
+    };
+
+    public static Option<string?> Tenant() => new("--tenant")
+    {
+        Description = "Only this tenant (default: every tenant; the local data directory is an administrator's view)",
     };
 
     /// <summary>
@@ -49,6 +55,29 @@ internal static class CommonOptions
         }
 
         return (fromTime, toTime, max);
+    }
+
+    /// <summary>
+    /// The data directory (it must exist) and the tenant scope (<c>--tenant</c>, or every tenant) the reading commands
+    /// share, or null once the error is printed.
+    /// </summary>
+    public static (string Root, TenantScope Scope)? ReadScope(ParseResult parse, Option<string> data, Option<string?> tenant)
+    {
+        var root = Path.GetFullPath(parse.GetValue(data)!);
+        if (!Directory.Exists(root))
+        {
+            Fail($"no data directory at {root}");
+            return null;
+        }
+
+        var tenantId = parse.GetValue(tenant);
+        if (tenantId is not null && !Yagura.Core.Tenancy.Tenant.IsValidId(tenantId))
+        {
+            Fail($"'{tenantId}' is not a valid tenant id");
+            return null;
+        }
+
+        return (root, tenantId is null ? TenantScope.AllTenants : TenantScope.Only(tenantId));
     }
 
     /// <summary>Prints an error for the operator (no stack trace) and returns the exit code for it.</summary>

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Spectre.Console;
 using Yagura.Core.Events;
 using Yagura.Core.Search;
-using Yagura.Core.Tenancy;
 using Yagura.Storage.Sqlite;
 
 namespace Yagura.Cli.Commands;
@@ -19,7 +18,7 @@ internal static class SearchCommand
         var to = new Option<string?>("--to") { Description = "Latest @timestamp, exclusive (ISO 8601 or now …)" };
         var limit = new Option<int>("--limit") { Description = "At most this many results (1–10000)", DefaultValueFactory = _ => 100 };
         var json = new Option<bool>("--json") { Description = "One JSON object per line instead of a table" };
-        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant (default: every tenant; the local data directory is an administrator's view)" };
+        var tenant = CommonOptions.Tenant();
         var query = new Argument<string>("query") { Description = "The query, e.g. 'event.code:4625 | stats count() by source.ip' (see docs/query.md)", DefaultValueFactory = _ => "" };
         var command = new Command("search", "Search stored events") { data, from, to, limit, json, tenant, query };
         command.SetAction(async (parse, cancellationToken) =>
@@ -44,19 +43,12 @@ internal static class SearchCommand
 
             var (fromTime, toTime, max) = window;
 
-            var root = Path.GetFullPath(parse.GetValue(data)!);
-            if (!Directory.Exists(root))
+            if (CommonOptions.ReadScope(parse, data, tenant) is not { } place)
             {
-                return CommonOptions.Fail($"no data directory at {root}");
+                return 2;
             }
 
-            var tenantId = parse.GetValue(tenant);
-            if (tenantId is not null && !Tenant.IsValidId(tenantId))
-            {
-                return CommonOptions.Fail($"'{tenantId}' is not a valid tenant id");
-            }
-
-            var scope = tenantId is null ? TenantScope.AllTenants : TenantScope.Only(tenantId);
+            var (root, scope) = place;
             await using var store = SqliteEventStore.Open(root, SqliteEventStoreOptions.Default, TimeProvider.System);
             var result = await new SearchExecutor(store, TimeProvider.System).ExecuteAsync(parsed, scope, fromTime, toTime, max, cancellationToken);
             if (parse.GetValue(json))

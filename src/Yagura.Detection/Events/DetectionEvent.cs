@@ -291,7 +291,7 @@ public sealed class DetectionEvent
         return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
     }
 
-    private static bool TryParseIso(string s, out DateTimeOffset time)
+    internal static bool TryParseIso(string s, out DateTimeOffset time)
     {
         time = default;
         if (s.Length < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':'
