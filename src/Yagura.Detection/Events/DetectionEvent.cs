@@ -156,17 +156,23 @@ public sealed class DetectionEvent
     {
         // Sized for a typical Windows event, so that it is not grown several times per event.
         var fields = new Dictionary<string, object?>(24, StringComparer.Ordinal);
-        if (!FlattenObject(ref reader, data, "", fields))
+        var names = NameTable.Current;
+        names.StartEvent();
+        if (!FlattenObject(ref reader, data, null, fields, names))
         {
             return null;
         }
 
-        AddWindowsAliases(fields);
-        return new DetectionEvent(fields, null, TimestampOf(fields), id, tenantId);
+        foreach (var (alias, name) in names.Aliases)
+        {
+            fields.TryAdd(alias, fields[name]);
+        }
+
+        return new DetectionEvent(fields, null, names.Timestamp(), id, tenantId);
     }
 
     // False: the data ended before the object did.
-    private static bool FlattenObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, string prefix, Dictionary<string, object?> fields)
+    private static bool FlattenObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, ReadName? parent, Dictionary<string, object?> fields, NameTable names)
     {
         while (true)
         {
@@ -180,8 +186,7 @@ public sealed class DetectionEvent
                 return true;
             }
 
-            var name = reader.GetString()!;
-            var full = prefix.Length == 0 ? name : prefix + "." + name;
+            var name = names.Of(parent, ref reader);
             if (!reader.Read())
             {
                 return false;
@@ -190,7 +195,7 @@ public sealed class DetectionEvent
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
-                    if (!FlattenObject(ref reader, data, full, fields))
+                    if (!FlattenObject(ref reader, data, name, fields, names))
                     {
                         return false;
                     }
@@ -202,10 +207,13 @@ public sealed class DetectionEvent
                         return false;
                     }
 
-                    fields[full] = array;
+                    fields[name.Name] = array;
+                    names.Read(name, array);
                     break;
                 default:
-                    fields[full] = Scalar(ref reader);
+                    var value = Scalar(ref reader);
+                    fields[name.Name] = value;
+                    names.Read(name, value);
                     break;
             }
         }
@@ -261,19 +269,6 @@ public sealed class DetectionEvent
     // (CreationTime), CloudTrail (eventTime), Okta (published), GCP (timestamp), Sysmon (UtcTime).
     private static readonly string[] TimestampFields =
         ["@timestamp", "Event.System.TimeCreated.#attributes.SystemTime", "TimeCreated", "CreationTime", "eventTime", "published", "timestamp", "UtcTime"];
-
-    private static DateTimeOffset? TimestampOf(Dictionary<string, object?> fields)
-    {
-        foreach (var name in TimestampFields)
-        {
-            if (fields.TryGetValue(name, out var value) && value is string s && TryParseTime(s, out var time))
-            {
-                return time;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>
     /// A time as <see cref="DateTimeOffset.TryParse(string, IFormatProvider, DateTimeStyles, out DateTimeOffset)"/> reads
@@ -367,43 +362,144 @@ public sealed class DetectionEvent
     }
 
     /// <summary>
-    /// Names Sigma rules use for Windows event fields that the evtx JSON form spells otherwise: without spaces (Sigma
-    /// strips them: "Threat Name" → <c>ThreatName</c>), and <c>UserData</c> fields without the element that wraps them
-    /// (<c>Event.UserData.Operation_ClientFailure.Operation</c> → <c>Event.UserData.Operation</c>). The original names
-    /// stay; an alias never replaces a field of that name.
+    /// The name Sigma rules use for a Windows event field that the evtx JSON form spells otherwise, or null: without
+    /// spaces (Sigma strips them: "Threat Name" → <c>ThreatName</c>), and <c>UserData</c> fields without the element
+    /// that wraps them (<c>Event.UserData.Operation_ClientFailure.Operation</c> → <c>Event.UserData.Operation</c>). The
+    /// original names stay; an alias never replaces a field of that name.
     /// </summary>
-    private static void AddWindowsAliases(Dictionary<string, object?> fields)
-    {
-        foreach (var (alias, value) in WindowsAliases(fields, fields.ContainsKey) ?? [])
-        {
-            fields.TryAdd(alias, value);
-        }
-    }
-
-    /// <summary>The aliases of <see cref="AddWindowsAliases"/> that no field of the event already has, or null.</summary>
-    private static List<KeyValuePair<string, object?>>? WindowsAliases(IEnumerable<KeyValuePair<string, object?>> fields, Func<string, bool> has)
+    private static string? WindowsAliasOf(string name)
     {
         const string UserData = "Event.UserData.";
+        var alias = name;
+        if (alias.StartsWith(UserData, StringComparison.Ordinal) && alias.IndexOf('.', UserData.Length) is var dot and > 0)
+        {
+            alias = UserData + alias[(dot + 1)..];
+        }
+
+        if (alias.Contains(' ', StringComparison.Ordinal))
+        {
+            alias = alias.Replace(" ", "", StringComparison.Ordinal);
+        }
+
+        return ReferenceEquals(alias, name) ? null : alias;
+    }
+
+    /// <summary>The Windows aliases (<see cref="WindowsAliasOf"/>) that no field of the event already has, or null.</summary>
+    private static List<KeyValuePair<string, object?>>? WindowsAliases(IEnumerable<KeyValuePair<string, object?>> fields, Func<string, bool> has)
+    {
         List<KeyValuePair<string, object?>>? aliases = null;
         foreach (var (name, value) in fields)
         {
-            var alias = name;
-            if (alias.StartsWith(UserData, StringComparison.Ordinal) && alias.IndexOf('.', UserData.Length) is var dot and > 0)
-            {
-                alias = UserData + alias[(dot + 1)..];
-            }
-
-            if (alias.Contains(' ', StringComparison.Ordinal))
-            {
-                alias = alias.Replace(" ", "", StringComparison.Ordinal);
-            }
-
-            if (!ReferenceEquals(alias, name) && !has(alias) && (aliases is null || !aliases.Exists(a => a.Key == alias)))
+            if (WindowsAliasOf(name) is { } alias && !has(alias) && (aliases is null || !aliases.Exists(a => a.Key == alias)))
             {
                 (aliases ??= []).Add(new(alias, value));
             }
         }
 
         return aliases;
+    }
+
+    /// <summary>A flattened field name, with what reading an event needs to know about it, worked out once.</summary>
+    private sealed class ReadName(string name)
+    {
+        public string Name { get; } = name;
+
+        public string? Alias { get; } = WindowsAliasOf(name);
+
+        /// <summary>Its rank among <see cref="TimestampFields"/>, or -1.</summary>
+        public int TimeRank { get; } = Array.IndexOf(TimestampFields, name);
+    }
+
+    /// <summary>
+    /// The field names one thread has read, so that reading an event allocates no name (an event source spells the same
+    /// few dozen names in every event), and the per-event state of reading one: its aliases and time candidates.
+    /// </summary>
+    private sealed class NameTable
+    {
+        /// <summary>Names beyond this many (events keyed by ids, say) are made for each event rather than kept.</summary>
+        private const int Capacity = 10_000;
+
+        [ThreadStatic]
+        private static NameTable? t_current;
+
+        private readonly Dictionary<string, ReadName> _known = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ReadName>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly string?[] _times = new string?[TimestampFields.Length];
+        private char[] _buffer = new char[256];
+
+        private NameTable() => _lookup = _known.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public static NameTable Current => t_current ??= new();
+
+        /// <summary>The aliases of the names read in this event, with the name each stands for.</summary>
+        public List<(string Alias, string Name)> Aliases { get; } = [];
+
+        public void StartEvent()
+        {
+            Aliases.Clear();
+            Array.Clear(_times);
+        }
+
+        /// <summary>The name the reader is at, joined to the object's it is in.</summary>
+        public ReadName Of(ReadName? parent, ref Utf8JsonReader reader)
+        {
+            var prefix = parent?.Name ?? "";
+            var most = prefix.Length + 1 + (reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length);
+            if (_buffer.Length < most)
+            {
+                _buffer = new char[Math.Max(most, _buffer.Length * 2)];
+            }
+
+            var length = 0;
+            if (prefix.Length > 0)
+            {
+                prefix.CopyTo(_buffer);
+                _buffer[prefix.Length] = '.';
+                length = prefix.Length + 1;
+            }
+
+            length += reader.CopyString(_buffer.AsSpan(length));
+            var full = _buffer.AsSpan(0, length);
+            if (_lookup.TryGetValue(full, out var known))
+            {
+                return known;
+            }
+
+            var name = new ReadName(full.ToString());
+            if (_known.Count < Capacity)
+            {
+                _known[name.Name] = name;
+            }
+
+            return name;
+        }
+
+        /// <summary>Notes a value read, for the event's aliases and time.</summary>
+        public void Read(ReadName name, object? value)
+        {
+            if (name.Alias is { } alias)
+            {
+                Aliases.Add((alias, name.Name));
+            }
+
+            if (name.TimeRank >= 0)
+            {
+                _times[name.TimeRank] = value as string;
+            }
+        }
+
+        /// <summary>The event time: the first of <see cref="TimestampFields"/> the event has that reads as a time.</summary>
+        public DateTimeOffset? Timestamp()
+        {
+            foreach (var candidate in _times)
+            {
+                if (candidate is not null && TryParseTime(candidate, out var time))
+                {
+                    return time;
+                }
+            }
+
+            return null;
+        }
     }
 }

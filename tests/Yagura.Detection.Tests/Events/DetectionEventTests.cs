@@ -66,6 +66,23 @@ public sealed class DetectionEventTests
     }
 
     [Fact]
+    public void FromJson_OfBytes_NamesAreTheSameWhetherKnownOrNew()
+    {
+        // Names are kept per thread up to a limit: past it, and for escaped names, reading must give the same fields.
+        var json = "{" + string.Join(',', Enumerable.Range(0, 12_000).Select(i => $"\"o{i}\":{{\"k\\u0020{i % 3}\":{i}}}")) + "}";
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var e = DetectionEvent.FromJson(System.Text.Encoding.UTF8.GetBytes(json));
+
+            Assert.Equal(12_000, e.Fields.Count(f => f.Key.Contains(' ', StringComparison.Ordinal)));
+            Assert.Equal(11_999L, e.Fields["o11999.k 2"]);
+            Assert.Equal(7L, e.Fields["o7.k 1"]);
+            Assert.Equal(7L, e.Fields["o7.k1"]);
+        }
+    }
+
+    [Fact]
     public void FromJson_OfBytes_RejectsAnythingButAnObject() =>
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => DetectionEvent.FromJson("[1]"u8));
 
