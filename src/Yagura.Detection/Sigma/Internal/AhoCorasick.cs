@@ -8,8 +8,9 @@ namespace Yagura.Detection.Sigma.Internal;
 /// Characters are mapped to classes (one per character the patterns use; class 0 for every other character, which
 /// sends the automaton back to its root). The shallow nodes, where a scan spends most of its time, have a full row of
 /// transitions (failure links already followed), as many as fit in a budget of entries; deeper nodes keep
-/// a short run of (class, target) pairs and a failure link. A full DFA over every node was measured no faster and took
-/// ~460 MB for SigmaHQ's Windows rules.
+/// a record of four integers: their only child inline (most deep nodes have one: the rest of a long literal) or the
+/// bounds of their run of (class, target) pairs, and a failure link, so that a step down a literal reads one cache
+/// line. A full DFA over every node was measured no faster and took ~460 MB for SigmaHQ's Windows rules.
 /// </remarks>
 internal sealed class AhoCorasick
 {
@@ -110,22 +111,34 @@ internal sealed class AhoCorasick
         int Target(int old) => outputs[old].Count > 0 ? ~id[old] : id[old];
         _denseNodes = Math.Clamp(denseBudget / _classes, 1, count);
         _dense = new int[_denseNodes * _classes];
-        _nodes = new int[count * 3];
+        _nodes = new int[count * NodeSize];
         var edges = new List<int>();
         _outputStart = new int[count + 1];
         var outs = new List<int>();
         for (var n = 0; n < count; n++)
         {
             var old = order[n];
-            _nodes[(n * 3) + 0] = edges.Count;
-            foreach (var (c, child) in children[old])
+            var record = n * NodeSize;
+            if (children[old].Count == 1)
             {
-                edges.Add(c);
-                edges.Add(Target(child));
+                var (c, child) = children[old].First();
+                _nodes[record] = 1;
+                _nodes[record + 1] = c;
+                _nodes[record + 2] = Target(child);
+            }
+            else
+            {
+                _nodes[record + 1] = edges.Count;
+                foreach (var (c, child) in children[old])
+                {
+                    edges.Add(c);
+                    edges.Add(Target(child));
+                }
+
+                _nodes[record + 2] = edges.Count;
             }
 
-            _nodes[(n * 3) + 1] = edges.Count;
-            _nodes[(n * 3) + 2] = id[fail[old]];
+            _nodes[record + 3] = id[fail[old]];
             _outputStart[n] = outs.Count;
             outs.AddRange(outputs[old]);
             if (n < _denseNodes)
@@ -149,17 +162,30 @@ internal sealed class AhoCorasick
     /// <summary>Pattern lengths by pattern index, for the caller to place a match.</summary>
     public int[] Lengths { get; }
 
-    private int RootEdge(int c)
+    // A node's record: [0] 1 when it has a single child, [1] and [2] that child's class and target, or else the bounds
+    // of its run of (class, target) pairs in _edges; [3] its failure link.
+    private const int NodeSize = 4;
+
+    /// <summary>The node's target for a class, or int.MinValue when it has no such child.</summary>
+    private int Child(int node, int c)
     {
-        for (var e = _nodes[0]; e < _nodes[1]; e += 2)
+        var record = node * NodeSize;
+        var nodes = _nodes;
+        if (nodes[record] == 1)
         {
-            if (_edges[e] == c)
+            return nodes[record + 1] == c ? nodes[record + 2] : int.MinValue;
+        }
+
+        var edges = _edges;
+        for (int e = nodes[record + 1], end = nodes[record + 2]; e < end; e += 2)
+        {
+            if (edges[e] == c)
             {
-                return _edges[e + 1];
+                return edges[e + 1];
             }
         }
 
-        return 0;
+        return int.MinValue;
     }
 
     public delegate void FoundHandler<TState>(ref TState state, int pattern, int end);
@@ -170,7 +196,6 @@ internal sealed class AhoCorasick
         var node = 0;
         var dense = _dense;
         var nodes = _nodes;
-        var edges = _edges;
         var classes = _classes;
         var denseNodes = _denseNodes;
         var asciiClass = _asciiClass;
@@ -185,32 +210,29 @@ internal sealed class AhoCorasick
                 continue;
             }
 
-            var next = int.MinValue;
-
-            // Dense rows have columns for the ASCII classes only; the others go the sparse way from any node.
-            while (node >= denseNodes || (c >= classes && node != 0))
+            int next;
+            if (node < denseNodes && c < classes)
             {
-                var end = nodes[(node * 3) + 1];
-                for (var e = nodes[node * 3]; e < end; e += 2)
+                next = dense[(node * classes) + c];
+            }
+            else
+            {
+                // Sparse nodes, and the classes beyond ASCII (which dense rows have no column for), follow failure links
+                // until a node has the child or the failure link reaches a dense node (or the root).
+                while ((next = Child(node, c)) == int.MinValue && node != 0)
                 {
-                    if (edges[e] == c)
+                    node = nodes[(node * NodeSize) + 3];
+                    if (node < denseNodes && c < classes)
                     {
-                        next = edges[e + 1];
+                        next = dense[(node * classes) + c];
                         break;
                     }
                 }
 
-                if (next != int.MinValue)
+                if (next == int.MinValue)
                 {
-                    break;
+                    next = 0;
                 }
-
-                node = nodes[(node * 3) + 2];
-            }
-
-            if (next == int.MinValue)
-            {
-                next = c < classes ? dense[(node * classes) + c] : RootEdge(c);
             }
 
             if (next >= 0)
