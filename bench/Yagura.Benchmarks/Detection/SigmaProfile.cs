@@ -47,6 +47,7 @@ internal static class SigmaProfile
         // YAGURA_PROFILE_REPEAT=n passes over the events, so that a profiler sees the matcher rather than the loading.
         var repeat = int.TryParse(Environment.GetEnvironmentVariable("YAGURA_PROFILE_REPEAT"), CultureInfo.InvariantCulture, out var r) ? r : 1;
         long total = 0;
+        var evaluated = matcher.RulesEvaluated;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (var pass = 0; pass < repeat; pass++)
@@ -63,6 +64,6 @@ internal static class SigmaProfile
 
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label}: {repeat * events.Count / clock.Elapsed.TotalSeconds,10:N0} events/s wall, {repeat * events.Count / cpuSeconds,10:N0} per CPU-second, {1e6 * clock.Elapsed.TotalSeconds / events.Count / repeat:F2} µs/event, {total / repeat:N0} matches"));
+            $"{label}: {repeat * events.Count / clock.Elapsed.TotalSeconds,10:N0} events/s wall, {repeat * events.Count / cpuSeconds,10:N0} per CPU-second, {1e6 * clock.Elapsed.TotalSeconds / events.Count / repeat:F2} µs/event, {total / repeat:N0} matches, {(matcher.RulesEvaluated - evaluated) / (double)repeat / events.Count:F2} rules evaluated per event"));
     }
 }

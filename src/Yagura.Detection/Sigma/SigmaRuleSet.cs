@@ -566,6 +566,9 @@ public sealed class SigmaRuleSet
             _marks = new Prefilter.State(set._prefilter);
         }
 
+        /// <summary>Rules evaluated so far (those the prefilter did not rule out), for profiling.</summary>
+        public long RulesEvaluated { get; private set; }
+
         /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>, in load order per log source:
         /// rules disabled for the event's tenant, or whose filters for that tenant do not hold, are left out.</summary>
         public void Match(DetectionEvent e, List<SigmaRule> matches)
@@ -585,6 +588,7 @@ public sealed class SigmaRuleSet
                 }
 
                 _marks.Candidates(prefilter.Always[g + 1], g + 1, _candidates);
+                RulesEvaluated += _candidates.Count;
                 foreach (var r in _candidates)
                 {
                     var rule = group.Rules[r];

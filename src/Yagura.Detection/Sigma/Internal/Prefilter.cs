@@ -31,6 +31,8 @@ internal sealed class Prefilter
             node.AtomIds = [.. node.Matchers.Select(m => m.Atom is { Exact: true, Text.Length: >= MinExactLiteral } atom ? atoms.IdOf(node.Field, atom) : -1)];
         }
 
+        var predicates = PredicateSelectivity(sets[0]);
+        var rules = RuleSelectivity([.. sets.Skip(1).SelectMany(s => s)]);
         _setStart = new int[sets.Count + 1];
         Always = new int[sets.Count][];
         var ruleSet = new List<int>();
@@ -38,7 +40,7 @@ internal sealed class Prefilter
         {
             var first = _setStart[s] = ruleSet.Count;
             var always = new List<int>();
-            var selectivity = s == 0 ? Shared(sets[0]) : LengthSelectivity;
+            var selectivity = s == 0 ? predicates : rules;
             for (var r = 0; r < sets[s].Count; r++)
             {
                 ruleSet.Add(s);
@@ -205,20 +207,33 @@ internal sealed class Prefilter
         set!.Min(a => a.Atom.Text.Length + (a.Atom.Place == AtomPlace.Anywhere ? 0 : 2)) - (0.01 * set!.Count);
 
     /// <summary>
+    /// For the rules: longer literals, and literals fewer rules share. A literal hundreds of rules hold (an image such
+    /// as <c>\powershell.exe</c>) is in many events too: SigmaHQ's Windows rules, 12.2 → 10.4 rules evaluated per event.
+    /// </summary>
+    private static Func<List<(int Field, LiteralAtom Atom)>?, double> RuleSelectivity(IReadOnlyList<Node> rules)
+    {
+        var sharing = Sharing(rules);
+        return set => LengthSelectivity(set) - Math.Log2(set!.Sum(a => sharing.GetValueOrDefault(Key(a.Field, a.Atom), 1)));
+    }
+
+    /// <summary>
     /// For the log-source predicates: a literal fewer predicates share is the better route. Sysmon's channel is in every
     /// Sysmon category's predicate, its event ids each in one or two; routing by the channel made every Sysmon event
     /// evaluate ~35 predicates, by the event id about 3.
     /// </summary>
-    private static Func<List<(int Field, LiteralAtom Atom)>?, double> Shared(IReadOnlyList<Node> predicates)
+    private static Func<List<(int Field, LiteralAtom Atom)>?, double> PredicateSelectivity(IReadOnlyList<Node> predicates)
     {
-        var sharing = predicates
-            .SelectMany(p => Descendants(p).OfType<StringNode>().SelectMany(n => n.Matchers.Select(m => m.Atom).OfType<LiteralAtom>().Select(a => Key(n.Field, a))).Distinct())
-            .CountBy(k => k)
-            .ToDictionary(p => p.Key, p => p.Value);
+        var sharing = Sharing(predicates);
         return set => -set!.Sum(a => sharing.GetValueOrDefault(Key(a.Field, a.Atom), 1)) + (0.001 * LengthSelectivity(set));
-
-        static (int, AtomPlace, string) Key(int field, LiteralAtom atom) => (field, atom.Place, atom.Text.ToUpperInvariant());
     }
+
+    /// <summary>How many of the nodes hold each literal.</summary>
+    private static Dictionary<(int, AtomPlace, string), int> Sharing(IReadOnlyList<Node> nodes) => nodes
+        .SelectMany(p => Descendants(p).OfType<StringNode>().SelectMany(n => n.Matchers.Select(m => m.Atom).OfType<LiteralAtom>().Select(a => Key(n.Field, a))).Distinct())
+        .CountBy(k => k)
+        .ToDictionary(p => p.Key, p => p.Value);
+
+    private static (int, AtomPlace, string) Key(int field, LiteralAtom atom) => (field, atom.Place, atom.Text.ToUpperInvariant());
 
     /// <summary>Atoms numbered by (field, place, literal), and the literals each event field name is scanned for.</summary>
     private sealed class AtomTable

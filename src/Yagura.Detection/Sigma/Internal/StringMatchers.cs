@@ -88,6 +88,10 @@ internal sealed class ContainsMatcher(string text, StringComparison comparison) 
 
 internal sealed class RegexMatcher(Regex regex) : StringMatcher
 {
+    private readonly string? _required = RegexLiteral.Required(regex);
+
+    public override LiteralAtom? Atom => _required is null ? null : new(AtomPlace.Anywhere, _required);
+
     public override bool IsMatch(string value)
     {
         try
