@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Yagura.Detection.Sigma.Internal;
 
 /// <summary>
@@ -167,6 +169,7 @@ internal sealed class AhoCorasick
     private const int NodeSize = 4;
 
     /// <summary>The node's target for a class, or int.MinValue when it has no such child.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Child(int node, int c)
     {
         var record = node * NodeSize;
