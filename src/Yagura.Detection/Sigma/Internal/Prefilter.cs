@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Yagura.Detection.Sigma.Internal;
 
 /// <summary>
@@ -97,32 +95,30 @@ internal sealed class Prefilter
         {
             scanState.Scan = scan;
             scanState.Value = value;
-            if (value is System.Collections.IList list)
+            var automaton = scan.Automaton;
+            switch (value)
             {
-                foreach (var item in list)
-                {
-                    if (item is not null)
+                case string text:
+                    scanState.Text = text;
+                    automaton.Scan(text, ref scanState, OnFound);
+                    break;
+                case System.Collections.IList list:
+                    foreach (var item in list)
                     {
-                        Scan(ref scanState, EvalContext.Format(item));
+                        if (item is not null)
+                        {
+                            scanState.Text = EvalContext.Format(item);
+                            automaton.Scan(scanState.Text, ref scanState, OnFound);
+                        }
                     }
-                }
-            }
-            else
-            {
-                Scan(ref scanState, EvalContext.Format(value));
+
+                    break;
+                default:
+                    scanState.Text = EvalContext.Format(value);
+                    automaton.Scan(scanState.Text, ref scanState, OnFound);
+                    break;
             }
         }
-    }
-
-    private static void Scan(ref ScanState state, string text)
-    {
-        if (state.Scan.CannotHold(text))
-        {
-            return;
-        }
-
-        state.Text = text;
-        state.Scan.Automaton.Scan(text, ref state, OnFound);
     }
 
     private static void OnFound(ref ScanState state, int pattern, int end)
@@ -309,16 +305,7 @@ internal sealed class Prefilter
     {
         private Built? _built;
 
-        // Names no rule reads are searched for keywords only: a handful of literals, which a vectorised search rules out
-        // in a fraction of the automaton's time (host names, channels, GUIDs hold none of them).
-        private readonly SearchValues<string>? _keywordsOnly = literals.All(l => l.Field == FieldTable.AllValues)
-            ? SearchValues.Create([.. literals.Select(l => l.Text).Distinct()], StringComparison.OrdinalIgnoreCase)
-            : null;
-
         public AhoCorasick Automaton => Build().Automaton;
-
-        /// <summary>Whether the value certainly holds none of the literals (false: scan it).</summary>
-        public bool CannotHold(string value) => _keywordsOnly is { } keywords && !value.AsSpan().ContainsAny(keywords);
 
         /// <summary>Per pattern of the automaton, the atoms it stands for.</summary>
         public (int Field, AtomPlace Place, int Atom)[][] Outputs => Build().Outputs;
