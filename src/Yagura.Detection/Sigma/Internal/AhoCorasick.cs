@@ -55,51 +55,68 @@ internal sealed class AhoCorasick
             }
         }
 
-        // The trie, over character classes.
-        var children = new List<SortedList<int, int>> { new() };
-        var ends = new List<List<int>> { new() };
+        // The trie, over character classes, in flat arrays (SigmaHQ's hashes make ~240,000 nodes): a node's children as a
+        // list through firstChild/nextSibling, each child's class, and one table for finding a child by class.
+        var childOf = new Dictionary<long, int>();
+        var firstChild = new List<int> { -1 };
+        var nextSibling = new List<int> { -1 };
+        var classOfNode = new List<int> { 0 };
+        var firstEnd = new List<int> { -1 };
+        var nextEnd = new int[patterns.Count];
+        long Key(int node, int c) => ((long)node << 32) | (uint)c;
         for (var p = 0; p < patterns.Count; p++)
         {
             var node = 0;
             foreach (var raw in patterns[p])
             {
                 var c = ClassOf(char.ToUpperInvariant(raw));
-                if (!children[node].TryGetValue(c, out var next))
+                if (!childOf.TryGetValue(Key(node, c), out var next))
                 {
-                    next = children.Count;
-                    children[node].Add(c, next);
-                    children.Add(new());
-                    ends.Add([]);
+                    next = firstChild.Count;
+                    childOf[Key(node, c)] = next;
+                    firstChild.Add(-1);
+                    nextSibling.Add(firstChild[node]);
+                    firstChild[node] = next;
+                    classOfNode.Add(c);
+                    firstEnd.Add(-1);
                 }
 
                 node = next;
             }
 
-            ends[node].Add(p);
+            nextEnd[p] = firstEnd[node];
+            firstEnd[node] = p;
         }
 
-        var count = children.Count;
+        var count = firstChild.Count;
+        int Child(int node, int c) => childOf.TryGetValue(Key(node, c), out var child) ? child : -1;
 
         // Breadth first: a node's failure link points at a shallower node, whose outputs are final by then. Nodes are
         // renumbered in that order, so that the shallow ones come first and get the dense rows.
-        var order = new List<int>(count) { 0 };
+        var order = new int[count];
         var fail = new int[count];
-        var outputs = new List<int>[count];
-        outputs[0] = ends[0];
-        for (var head = 0; head < order.Count; head++)
+        var outputCount = new int[count];
+        var tail = 1;
+        for (var head = 0; head < tail; head++)
         {
             var node = order[head];
-            foreach (var (c, child) in children[node])
+            for (var child = firstChild[node]; child >= 0; child = nextSibling[child])
             {
+                var c = classOfNode[child];
                 var f = fail[node];
-                while (node != 0 && f != 0 && !children[f].ContainsKey(c))
+                while (node != 0 && f != 0 && Child(f, c) < 0)
                 {
                     f = fail[f];
                 }
 
-                fail[child] = node != 0 && children[f].TryGetValue(c, out var target) ? target : 0;
-                outputs[child] = [.. ends[child], .. outputs[fail[child]]];
-                order.Add(child);
+                fail[child] = node != 0 && Child(f, c) is var target and >= 0 ? target : 0;
+                outputCount[child] = outputCount[fail[child]];
+                for (var e = firstEnd[child]; e >= 0; e = nextEnd[e])
+                {
+                    outputCount[child]++;
+                }
+
+                order[tail++] = child;
             }
         }
 
@@ -110,30 +127,35 @@ internal sealed class AhoCorasick
         }
 
         // A target with outputs is stored complemented (negative), so a step needs no other look-up to know it.
-        int Target(int old) => outputs[old].Count > 0 ? ~id[old] : id[old];
+        int Target(int old) => outputCount[old] > 0 ? ~id[old] : id[old];
         _denseNodes = Math.Clamp(denseBudget / _classes, 1, count);
         _dense = new int[_denseNodes * _classes];
         _nodes = new int[count * NodeSize];
         var edges = new List<int>();
         _outputStart = new int[count + 1];
-        var outs = new List<int>();
+        for (var n = 0; n < count; n++)
+        {
+            _outputStart[n + 1] = _outputStart[n] + outputCount[order[n]];
+        }
+
+        _outputs = new int[_outputStart[count]];
         for (var n = 0; n < count; n++)
         {
             var old = order[n];
             var record = n * NodeSize;
-            if (children[old].Count == 1)
+            var only = firstChild[old] >= 0 && nextSibling[firstChild[old]] < 0;
+            if (only)
             {
-                var (c, child) = children[old].First();
                 _nodes[record] = 1;
-                _nodes[record + 1] = c;
-                _nodes[record + 2] = Target(child);
+                _nodes[record + 1] = classOfNode[firstChild[old]];
+                _nodes[record + 2] = Target(firstChild[old]);
             }
             else
             {
                 _nodes[record + 1] = edges.Count;
-                foreach (var (c, child) in children[old])
+                for (var child = firstChild[old]; child >= 0; child = nextSibling[child])
                 {
-                    edges.Add(c);
+                    edges.Add(classOfNode[child]);
                     edges.Add(Target(child));
                 }
 
@@ -141,22 +163,28 @@ internal sealed class AhoCorasick
             }
 
             _nodes[record + 3] = id[fail[old]];
-            _outputStart[n] = outs.Count;
-            outs.AddRange(outputs[old]);
+
+            // The node's own patterns, then its failure link's (a shallower node: already filled).
+            var o = _outputStart[n];
+            for (var e = firstEnd[old]; e >= 0; e = nextEnd[e])
+            {
+                _outputs[o++] = e;
+            }
+
+            var failed = id[fail[old]];
+            Array.Copy(_outputs, _outputStart[failed], _outputs, o, _outputStart[failed + 1] - _outputStart[failed]);
             if (n < _denseNodes)
             {
                 // The full row: the child for a class, or else where the failure link's row goes (already built, as
                 // the failure link is shallower); class 0 and the root's missing children stay at the root.
                 for (var c = 1; c < _classes; c++)
                 {
-                    _dense[(n * _classes) + c] = children[old].TryGetValue(c, out var child) ? Target(child) : n == 0 ? 0 : _dense[(id[fail[old]] * _classes) + c];
+                    _dense[(n * _classes) + c] = Child(old, c) is var child and >= 0 ? Target(child) : n == 0 ? 0 : _dense[(id[fail[old]] * _classes) + c];
                 }
             }
         }
 
-        _outputStart[count] = outs.Count;
         _edges = [.. edges];
-        _outputs = [.. outs];
     }
 
     private int ClassOf(char upper) => upper < 128 ? _asciiClass[upper] : _otherClass.GetValueOrDefault(upper);
