@@ -108,6 +108,47 @@ public sealed class PrefilterTests
     }
 
     [Theory]
+    // Keywords are searched for once the log sources are known: those of every matched log source, one or several.
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Unread": "gentilkiwi.com"}""", new[] { "windows-keywords" })]
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Unread": "perfc.dat"}""", new[] { "process-keywords" })]
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "A": "gentilkiwi.com", "B": "perfc.dat"}""", new[] { "windows-keywords", "process-keywords" })]
+    [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 3, "A": "gentilkiwi.com", "B": "perfc.dat"}""", new[] { "windows-keywords" })]
+    [InlineData("""{"Channel": "Application", "A": "gentilkiwi.com segfault perfc.dat"}""", new[] { "windows-keywords" })]
+    public void Keywords_OfEachMatchedLogSource_AreFound(string json, string[] expected)
+    {
+        using var rules = new SigmaTestRules();
+        var set = rules.Load(
+            """
+            title: Windows keywords
+            id: windows-keywords
+            logsource: { product: windows }
+            detection:
+                keywords: [gentilkiwi.com]
+                condition: keywords
+            """,
+            """
+            title: Process keywords
+            id: process-keywords
+            logsource: { product: windows, category: process_creation }
+            detection:
+                keywords: [perfc.dat]
+                condition: keywords
+            """,
+            """
+            title: Web keywords
+            id: web-keywords
+            logsource: { category: webserver }
+            detection:
+                keywords: [segfault]
+                condition: keywords
+            """);
+        Assert.True(MatchesAsWithoutPrefilter(set, json));
+        var fast = new List<SigmaRule>();
+        set.CreateMatcher().Match(DetectionEvent.FromJson(System.Text.Json.JsonDocument.Parse(json).RootElement), fast);
+        Assert.Equal(expected.Order(), fast.Select(r => r.Id).Order());
+    }
+
+    [Theory]
     // Routed by the presence of a field (category dns: dns.question.name exists, or Zeek's uid, trans_id and rejected).
     [InlineData("""{"dns.question.name": "a.evil.example"}""", true)]
     [InlineData("""{"uid": "C1", "trans_id": 7, "rejected": false, "query": "a.evil.example"}""", true)]
