@@ -76,6 +76,8 @@ public sealed class ParserTests
     [InlineData("organization: X\ndate: 2026-11-01\nservices:\n  - id: A-1\n  - level: basic\n", 5, "missing-key")]
     [InlineData("organization: X\ndate: 2026-11-01\nservices:\n  - A-1\n", 4, "structure")]
     [InlineData("- organization: X\n", 1, "structure")]
+    [InlineData("organization: X\ndate: 2026-11-01\ntenant: ../acme\nservices: []\n", 3, "invalid-value")]    // dropped, it would widen to every tenant
+    [InlineData("organization: X\ndate: 2026-11-01\ntenant: [acme]\nservices: []\n", 3, "invalid-value")]
     [InlineData("", 1, "structure")]
     public void Parse_MalformedFile_IsOneErrorAtItsLine(string yaml, int line, string code) =>
         Assert.Equal([(line, code)], Errors(yaml));
@@ -211,5 +213,15 @@ public sealed class ParserTests
         Assert.Equal((language, new DateOnly(2026, 11, 1)), (file.Language, file.Date));
         Assert.Contains(language == Language.Ja ? "# A. CDC の戦略マネジメント" : "# A. Strategic management of CDC", template, StringComparison.Ordinal);
         Assert.Contains(language == Language.Ja ? "- id: I-4   # セキュリティベンダー連携" : "- id: I-4   # Security vendor collaboration", template, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Tenant_IsOptional_AndKeepsItsLine()
+    {
+        var file = Read(Head + "tenant: acme\nservices: []\n");
+
+        Assert.Equal(("acme", 3), (file.Tenant, file.TenantLine));
+        Assert.Null(Read(Head + "tenant: null\nservices: []\n").Tenant);
+        Assert.Null(Read(Head + "services: []\n").Tenant);
     }
 }

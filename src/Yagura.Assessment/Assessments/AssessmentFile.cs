@@ -48,6 +48,12 @@ public sealed record ServiceAssessment(string Id, int Line)
 /// </summary>
 public sealed record AssessmentFile(string Organization, DateOnly Date, Language Language, ServiceCatalogue Catalogue)
 {
+    /// <summary>The tenant of the data directory whose figures the evidence shows; null for every tenant.</summary>
+    public string? Tenant { get; init; }
+
+    /// <summary>The line of <c>tenant:</c>, for messages about it (0 when the file has none).</summary>
+    public int TenantLine { get; init; }
+
     public OrganisationPattern? CurrentPattern { get; init; }
 
     public OrganisationPattern? TargetPattern { get; init; }

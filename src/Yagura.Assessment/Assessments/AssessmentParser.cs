@@ -26,7 +26,7 @@ public static class AssessmentParser
             return new(null, bag.Errors, language);
         }
 
-        string? organization = null;
+        string? organization = null, tenant = null;
         DateOnly? date = null;
         OrganisationPattern? current = null, target = null;
         YamlNode? services = null, custom = null;
@@ -42,6 +42,9 @@ public static class AssessmentParser
                     break;
                 case "language":
                     language = value.Enum<Language>(bag, key) ?? language;
+                    break;
+                case "tenant":
+                    tenant = Tenant(value, bag);
                     break;
                 case "pattern":
                     (current, target) = Pattern(value, bag);
@@ -79,6 +82,8 @@ public static class AssessmentParser
             ? new(null, bag.Errors, language)
             : new(new AssessmentFile(organization!, date!.Value, language, full)
             {
+                Tenant = tenant,
+                TenantLine = root.Get("tenant")?.Line() ?? 0,
                 CurrentPattern = current,
                 TargetPattern = target,
                 Services = entries,
@@ -96,6 +101,26 @@ public static class AssessmentParser
         }
 
         bag.Error(node.Line(), null, "invalid-value", "date は YYYY-MM-DD の日付です（例: 2026-11-01）", "date must be a date as YYYY-MM-DD (e.g. 2026-11-01)");
+        return null;
+    }
+
+    /// <summary>
+    /// An error, not a warning, when malformed: the value dropped would widen the evidence to every tenant.
+    /// </summary>
+    private static string? Tenant(YamlNode node, DiagnosticBag bag)
+    {
+        if (node.IsNull())
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode { Value: { } text } && Core.Tenancy.Tenant.IsValidId(text))
+        {
+            return text;
+        }
+
+        var shown = node is YamlScalarNode { Value: { } value } ? $" '{value}'" : "";
+        bag.Error(node.Line(), null, "invalid-value", $"tenant{shown} はテナント ID ではありません（英小文字・数字・'-'・'_'）", $"tenant{shown} is not a tenant id (lower-case letters, digits, '-' and '_')");
         return null;
     }
 

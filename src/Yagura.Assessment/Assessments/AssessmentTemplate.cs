@@ -66,6 +66,7 @@ public static class AssessmentTemplate
         Line($"organization: \"\"   # {(language == Language.Ja ? "組織名" : "organisation name")}");
         Line($"date: {date:yyyy-MM-dd}");
         Line($"language: {Vocabulary.Name(language)}");
+        Line($"tenant: null   # {(language == Language.Ja ? "基盤の数値（report --data）を見るテナント。null ならすべてのテナント" : "the tenant whose platform figures report --data shows; null for every tenant")}");
         Line($"pattern: {{ current: null, target: null }}   # {Vocabulary.Names<OrganisationPattern>()} (6.3)");
         Line("services:");
         foreach (var category in catalogue.Categories)

@@ -1,5 +1,6 @@
 using Yagura.Assessment.Assessments;
 using Yagura.Assessment.Catalogue;
+using Yagura.Assessment.Evidence;
 
 namespace Yagura.Assessment.Evaluation;
 
@@ -45,7 +46,11 @@ public static class AssessmentEvaluator
         _ => Assignment.Outsource,
     };
 
-    public static AssessmentReport Evaluate(AssessmentFile file, Language? language = null)
+    /// <summary>
+    /// Evaluates <paramref name="file"/> in <paramref name="language"/> (default: the file's); with
+    /// <paramref name="facts"/>, the report carries the platform's evidence too (<see cref="EvidenceEvaluator"/>).
+    /// </summary>
+    public static AssessmentReport Evaluate(AssessmentFile file, Language? language = null, PlatformFacts? facts = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         var lang = language ?? file.Language;
@@ -70,7 +75,10 @@ public static class AssessmentEvaluator
             staffing.Level,
             staffing.Model,
             [.. rows.Select(r => Matrix(r, lang))],
-            [.. file.Warnings.Select(w => new ReportWarning(w.Line, w.ServiceId, w.Code, w.Message[lang]))]);
+            [.. file.Warnings.Select(w => new ReportWarning(w.Line, w.ServiceId, w.Code, w.Message[lang]))])
+        {
+            Evidence = facts is null ? null : EvidenceEvaluator.Evaluate(file, facts, lang),
+        };
     }
 
     private static CategoryMark Mark(KeyValuePair<string, Figures> category) => new(category.Key, category.Value.Name, category.Value.AsIsAvg!.Value);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 
 using Yagura.Assessment.Assessments;
+using Yagura.Assessment.Evidence;
 
 namespace Yagura.Assessment.Evaluation;
 
@@ -26,6 +27,10 @@ public sealed record AssessmentReport(
     IReadOnlyList<ServiceRow> Services,
     IReadOnlyList<ReportWarning> Warnings)
 {
+    /// <summary>The platform's figures next to the self-assessment, when they were asked for (<c>--data</c>); left out of the JSON otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PlatformEvidence? Evidence { get; init; }
+
     /// <summary>snake_case names, values spelt as in the file (kebab-case, areas as Roman numerals, scores 1–5 or "excluded"), Japanese unescaped.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {

@@ -114,6 +114,25 @@ public static class ReportText
             Line($"  {team.Name}: {team.Staffing}{(team.Services.Count > 0 ? " — " + string.Join(", ", team.Services) : "")}");
         }
 
+        if (report.Evidence is { } evidence)
+        {
+            Line();
+            Line(T($"基盤からの根拠（{evidence.AsOf.UtcDateTime:yyyy-MM-dd HH:mm} UTC 時点、{(evidence.Tenant is { } t ? "テナント " + t : "全テナント")}）",
+                $"Evidence from the platform (as of {evidence.AsOf.UtcDateTime:yyyy-MM-dd HH:mm} UTC, {(evidence.Tenant is { } u ? "tenant " + u : "every tenant")})"));
+            foreach (var (id, e) in evidence.Services)
+            {
+                var asIs = e.AsIs is { } score ? (score.IsExcluded ? "excluded" : score.Value.ToString(CultureInfo.InvariantCulture)) : "-";
+                var suggested = e.SuggestedScore?.ToString(CultureInfo.InvariantCulture) ?? "-";
+                Line($"  {id,-5} {e.Name}: {T("自己評価", "self-assessed")} {asIs}, {T("提案", "suggested")} {suggested}{(e.AsIsAboveEvidence ? T("（自己評価が数値より高い）", " (self-assessment above the figures)") : "")}");
+                if (e.Figures.Count > 0)
+                {
+                    Line("        " + string.Join(", ", e.Figures.Select(f => $"{Evidence.EvidenceEvaluator.Label(f.Key, lang)} {FigureText(f.Value)}")));
+                }
+
+                Line("        " + e.Reason);
+            }
+        }
+
         if (report.Warnings.Count > 0)
         {
             Line();
@@ -126,4 +145,14 @@ public static class ReportText
 
         return text.ToString();
     }
+
+    /// <summary>A figure of the evidence as text: numbers invariant, lists joined, "-" when unknown.</summary>
+    public static string FigureText(object? value) => value switch
+    {
+        null => "-",
+        string s => s,
+        IEnumerable<string> list => list.Any() ? string.Join(", ", list) : "-",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "-",
+    };
 }
