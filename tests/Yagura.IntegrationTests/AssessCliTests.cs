@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
+using Yagura.Core.Alerts;
+using Yagura.Storage.Sqlite.Cases;
 using Yagura.Testing;
 
 namespace Yagura.IntegrationTests;
@@ -89,5 +93,130 @@ public sealed class AssessCliTests
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("  - id: A-1   # リスクマネジメント\n", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("language: ja\n", result.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>A data directory with tenants acme (3 hosts, 30-day retention, one alert) and beta (1 host, one alert).</summary>
+    private static async Task<string> PlatformAsync(TempDirectory dir)
+    {
+        var data = dir.File("data");
+        async Task Run(params string[] arguments)
+        {
+            var result = await YaguraBinary.RunAsync(arguments);
+            Assert.True(result.ExitCode == 0, ProcessRunner.Describe(result));
+        }
+
+        string Log(string name, IEnumerable<string> hosts, int count)
+        {
+            var lines = new StringBuilder();
+            var list = hosts.ToList();
+            for (var i = 0; i < count; i++)
+            {
+                lines.Append(CultureInfo.InvariantCulture, $"<134>1 2026-11-20T10:00:{i % 60:00}Z {list[i % list.Count]} app - - - event {i}\n");
+            }
+
+            File.WriteAllText(dir.File(name), lines.ToString());
+            return dir.File(name);
+        }
+
+        await Run("tenant", "create", "--data", data, "--id", "acme", "--name", "ACME", "--retention-days", "30");
+        await Run("tenant", "create", "--data", data, "--id", "beta", "--name", "Beta", "--retention-days", "400");
+        await Run("ingest", "--data", data, "--tenant", "acme", Log("acme.log", ["web1", "web2", "db1"], 30));
+        await Run("ingest", "--data", data, "--tenant", "beta", Log("beta.log", ["mail"], 5));
+        var now = DateTimeOffset.UtcNow;
+        await using var alerts = SqliteAlertStore.Open(data);
+        await alerts.AddAsync(
+        [
+            new Alert(Alert.DeriveId("acme", "r1", 1), "acme", AlertKind.Rule, "r1", "R1", "high", Severity.Critical, [], [1], null, now.AddDays(-2), now.AddDays(-1), 1),
+            new Alert(Alert.DeriveId("acme", "r1", 2), "acme", AlertKind.Rule, "r1", "R1", "high", Severity.Warning, [], [2], null, now.AddDays(-40), now.AddDays(-40), 1),
+            new Alert(Alert.DeriveId("beta", "r1", 3), "beta", AlertKind.Rule, "r1", "R1", "high", Severity.Critical, [], [3], null, now.AddDays(-2), now.AddDays(-1), 1),
+        ]);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        Directory.CreateDirectory(dir.File("rules"));
+        File.WriteAllText(dir.File("rules/good.yml"), "title: Good\nid: good\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 1102}\n  condition: sel\n");
+        File.WriteAllText(dir.File("rules/other.yml"), "title: Other\nid: other\nlogsource: {product: nothing-defines-this}\ndetection:\n  sel: {x: 1}\n  condition: sel\n");
+        return data;
+    }
+
+    private const string Assessed = """
+        organization: Example Corp
+        date: 2026-11-01
+        language: en
+        tenant: acme
+        services:
+          - { id: B-1, level: basic, assignment: insource, owner: SOC, as_is: 4, to_be: 5 }
+          - { id: B-2, level: basic, assignment: insource, owner: SOC, as_is: 3, to_be: 4 }
+          - { id: D-1, level: basic, assignment: insource, owner: CSIRT, as_is: 3, to_be: 4 }
+        """;
+
+    [Fact]
+    public async Task Report_WithData_ShowsTheTenantsFiguresAndSuggestions_NextToTheUntouchedSelfAssessment()
+    {
+        using var dir = new TempDirectory("yagura-assess");
+        var data = await PlatformAsync(dir);
+        File.WriteAllText(dir.File("acme.yml"), Assessed);
+        File.WriteAllText(dir.File("all.yml"), Assessed.Replace("tenant: acme\n", "", StringComparison.Ordinal));
+
+        var acme = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("acme.yml"), "--data", data, "--rules", dir.File("rules"), "--format", "json"]);
+        var all = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("all.yml"), "--data", data, "--rules", dir.File("rules"), "--format", "json"]);
+        var text = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("acme.yml"), "--data", data, "--rules", dir.File("rules")]);
+
+        Assert.True(acme.ExitCode == 0, ProcessRunner.Describe(acme));
+        using var json = JsonDocument.Parse(acme.Stdout);
+        var evidence = json.RootElement.GetProperty("evidence");
+        Assert.Equal("acme", evidence.GetProperty("tenant").GetString());
+        var b1 = evidence.GetProperty("services").GetProperty("B-1");
+        var figures = b1.GetProperty("figures");
+        Assert.Equal((2, 1, 1), (figures.GetProperty("rules_loaded").GetInt32(), figures.GetProperty("rules_active").GetInt32(), figures.GetProperty("rules_inactive").GetInt32()));
+        Assert.Equal((3, 3, 1), (figures.GetProperty("hosts_24h").GetInt32(), figures.GetProperty("hosts_30d").GetInt32(), figures.GetProperty("alerts_30d").GetInt32()));
+        Assert.Equal((3, 4), (b1.GetProperty("suggested_score").GetInt32(), b1.GetProperty("as_is").GetInt32()));
+        var b2 = evidence.GetProperty("services").GetProperty("B-2");
+        Assert.Equal((30, 30, 3), (b2.GetProperty("figures").GetProperty("events_stored").GetInt32(), b2.GetProperty("figures").GetProperty("retention_days").GetInt32(), b2.GetProperty("suggested_score").GetInt32()));
+        var d1 = evidence.GetProperty("services").GetProperty("D-1");
+        Assert.Equal(JsonValueKind.Null, d1.GetProperty("suggested_score").ValueKind);
+        Assert.Equal("no data: incident handling is not in this version of Yagura", d1.GetProperty("reason").GetString());
+        Assert.Equal(1, evidence.GetProperty("services").GetProperty("B-3").GetProperty("figures").GetProperty("urgent_alerts_30d").GetInt32());
+        Assert.Equal(4, json.RootElement.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "B-1").GetProperty("as_is").GetInt32());
+
+        Assert.True(all.ExitCode == 0, ProcessRunner.Describe(all));
+        using var allJson = JsonDocument.Parse(all.Stdout);
+        var allFigures = allJson.RootElement.GetProperty("evidence").GetProperty("services");
+        Assert.Equal((4, 2), (allFigures.GetProperty("B-1").GetProperty("figures").GetProperty("hosts_24h").GetInt32(), allFigures.GetProperty("B-1").GetProperty("figures").GetProperty("alerts_30d").GetInt32()));
+        Assert.Equal((35, 30), (allFigures.GetProperty("B-2").GetProperty("figures").GetProperty("events_stored").GetInt32(), allFigures.GetProperty("B-2").GetProperty("figures").GetProperty("retention_days").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, allJson.RootElement.GetProperty("evidence").GetProperty("tenant").ValueKind);
+
+        Assert.True(text.ExitCode == 0, ProcessRunner.Describe(text));
+        Assert.Contains("  B-1   Real time asset monitoring: self-assessed 4, suggested 3\n", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_WithData_UnknownTenantIsALineNumberedError_AndNothingIsWritten()
+    {
+        using var dir = new TempDirectory("yagura-assess");
+        var data = dir.File("data");
+        Assert.Equal(0, (await YaguraBinary.RunAsync(["tenant", "create", "--data", data, "--id", "acme", "--name", "ACME"])).ExitCode);
+
+        // SQLite's -wal and -shm files of a reader (yagura search leaves them too) aside, nothing is added.
+        List<string> Entries() => [.. Directory.GetFileSystemEntries(data, "*", SearchOption.AllDirectories).Where(e => !e.EndsWith("-wal", StringComparison.Ordinal) && !e.EndsWith("-shm", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        var before = Entries();
+        File.WriteAllText(dir.File("a.yml"), Assessed.Replace("tenant: acme", "tenant: nobody", StringComparison.Ordinal));
+        File.WriteAllText(dir.File("b.yml"), Assessed);
+
+        var unknown = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("a.yml"), "--data", data]);
+        var known = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("b.yml"), "--data", data, "--format", "json"]);
+        var missing = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("b.yml"), "--data", dir.File("none")]);
+
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Equal($"yagura: {dir.File("a.yml")}:4: tenant 'nobody' is not in the data directory {data}\n", unknown.Stderr);
+        Assert.True(known.ExitCode == 0, ProcessRunner.Describe(known));
+
+        // A configured tenant without events: nothing stored, nothing monitored.
+        var services = JsonDocument.Parse(known.Stdout).RootElement.GetProperty("evidence").GetProperty("services");
+        Assert.Equal((1, 90, 0), (services.GetProperty("B-2").GetProperty("suggested_score").GetInt32(), services.GetProperty("B-2").GetProperty("figures").GetProperty("retention_days").GetInt32(), services.GetProperty("B-2").GetProperty("figures").GetProperty("events_stored").GetInt32()));
+        Assert.Equal((1, true), (services.GetProperty("B-1").GetProperty("suggested_score").GetInt32(), services.GetProperty("B-1").GetProperty("as_is_above_evidence").GetBoolean()));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal(before, Entries());
+        Assert.False(Directory.Exists(Path.Combine(data, "events")));
+        Assert.False(File.Exists(Path.Combine(data, "cases.db")));
     }
 }

@@ -5,6 +5,8 @@ using Yagura.Assessment;
 using Yagura.Assessment.Assessments;
 using Yagura.Assessment.Catalogue;
 using Yagura.Assessment.Evaluation;
+using Yagura.Assessment.Evidence;
+using Yagura.Cli.Configuration;
 
 namespace Yagura.Cli.Commands;
 
@@ -27,43 +29,123 @@ internal static class AssessCommand
         _ => null,
     };
 
+    /// <summary>Reads and parses an assessment file; null once the problem is printed, with the exit code (2 unreadable, 1 errors).</summary>
+    private static (AssessmentParseResult Result, AssessmentFile File)? Load(string path, Language? language, out int exitCode)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            exitCode = CommonOptions.Fail($"cannot read {path}: {e.Message}");
+            return null;
+        }
+
+        var result = AssessmentParser.Parse(text);
+        exitCode = 0;
+        if (result.File is { } file)
+        {
+            return (result, file);
+        }
+
+        foreach (var error in result.Errors)
+        {
+            Console.Error.WriteLine($"yagura: {path}:{error.Line}: {(error.ServiceId is null ? "" : error.ServiceId + ": ")}{error.Message[language ?? result.Language]}");
+        }
+
+        exitCode = 1;
+        return null;
+    }
+
     private static Command Report()
     {
         var input = new Option<string>("--input") { Description = "The assessment file (YAML, docs/assessment.md)", Required = true };
         var format = new Option<string>("--format") { Description = "text (a summary for people) or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var lang = Lang("Language of the report and messages: ja or en (default: the file's language:, else Japanese if the file has Japanese text)");
-        var command = new Command("report", "Print the evaluation: averages, strengths and weaknesses, improvements, gaps per phase, pattern, minimum operating set, staffing level; exit 1 with line-numbered errors for a malformed file") { input, format, lang };
-        command.SetAction(parse =>
+        var data = new Option<string?>("--data") { Description = "A data directory: adds the platform's figures and a suggested score for the services Yagura performs (read only; the file's tenant:, else every tenant)" };
+        var config = new Option<string?>("--config") { Description = "With --data: the serve config file whose rules, pipelines and tuning count (default as serve: YAGURA_CONFIG, else ./yagura.yaml when present)" };
+        var rules = new Option<string[]>("--rules") { Description = "With --data: rule files or directories to count instead of the config's (default: the shipped rules)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("report", "Print the evaluation: averages, strengths and weaknesses, improvements, gaps per phase, pattern, minimum operating set, staffing level; exit 1 with line-numbered errors for a malformed file")
+        {
+            input, format, lang, data, config, rules,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(input)!;
-            string text;
-            try
+            var language = ToLanguage(parse.GetValue(lang));
+            if (Load(path, language, out var exitCode) is not { } loaded)
             {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return CommonOptions.Fail($"cannot read {path}: {e.Message}");
+                return exitCode;
             }
 
-            var result = AssessmentParser.Parse(text);
-            var language = ToLanguage(parse.GetValue(lang)) ?? result.Language;
-            if (result.File is not { } file)
+            var file = loaded.File;
+            PlatformFacts? facts = null;
+            if (parse.GetValue(data) is { } dataDirectory)
             {
-                foreach (var error in result.Errors)
+                var root = Path.GetFullPath(dataDirectory);
+                if (!Directory.Exists(root))
                 {
-                    Console.Error.WriteLine($"yagura: {path}:{error.Line}: {(error.ServiceId is null ? "" : error.ServiceId + ": ")}{error.Message[language]}");
+                    return CommonOptions.Fail($"no data directory at {root}");
                 }
 
-                return 1;
+                if (CountRules(parse.GetValue(config), parse.GetValue(rules), file.Tenant) is not { } ruleFacts)
+                {
+                    return 2;
+                }
+
+                facts = await PlatformFactsReader.ReadAsync(root, file.Tenant, ruleFacts, TimeProvider.System, cancellationToken);
+                if (file.Tenant is { } tenant && !PlatformFactsReader.Knows(facts, tenant))
+                {
+                    var lng = language ?? file.Language;
+                    Console.Error.WriteLine(lng == Language.Ja
+                        ? $"yagura: {path}:{file.TenantLine}: テナント '{tenant}' はデータディレクトリ {root} にありません"
+                        : $"yagura: {path}:{file.TenantLine}: tenant '{tenant}' is not in the data directory {root}");
+                    return 1;
+                }
             }
 
-            var report = AssessmentEvaluator.Evaluate(file, language);
+            var report = AssessmentEvaluator.Evaluate(file, language ?? loaded.Result.Language, facts);
             Console.Out.Write(parse.GetValue(format) == "json" ? report.ToJson() + "\n" : ReportText.Render(report));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The rules serve would load (config file, environment, then <c>--rules</c>), counted; null once the error is printed.</summary>
+    private static RuleFacts? CountRules(string? configPath, string[]? rulePaths, string? tenant)
+    {
+        var settings = new ServeSettings();
+        try
+        {
+            if (SettingsLoader.ConfigFile(configPath) is { } file)
+            {
+                SettingsLoader.ApplyFile(settings, file);
+            }
+
+            SettingsLoader.ApplyEnvironment(settings, Environment.GetEnvironmentVariable);
+        }
+        catch (SettingsException e)
+        {
+            CommonOptions.Fail(e.Message);
+            return null;
+        }
+
+        if (rulePaths is { Length: > 0 })
+        {
+            if (rulePaths.FirstOrDefault(p => !File.Exists(p) && !Directory.Exists(p)) is { } missing)
+            {
+                CommonOptions.Fail($"no rule file or directory at {missing}");
+                return null;
+            }
+
+            settings.Rules.Clear();
+            settings.Rules.AddRange(rulePaths);
+        }
+
+        return PlatformFactsReader.Rules(settings.RulePaths, settings.PipelinePaths, settings.Tuning, tenant);
     }
 
     private static Command Template()
