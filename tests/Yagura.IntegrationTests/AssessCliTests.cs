@@ -219,4 +219,64 @@ public sealed class AssessCliTests
         Assert.False(Directory.Exists(Path.Combine(data, "events")));
         Assert.False(File.Exists(Path.Combine(data, "cases.db")));
     }
+
+    [Fact]
+    public async Task SaveHistoryCompare_KeepDatedCopies_RefuseTheSameDate_AndSayWhatMoved()
+    {
+        using var dir = new TempDirectory("yagura-assess");
+        var data = dir.File("data");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(dir.File("spring.yml"), """
+            organization: Example Corp
+            date: 2026-05-01
+            language: en
+            services:
+              - { id: A-1, level: basic, assignment: insource, owner: CSIRT, as_is: 3, to_be: 5 }
+              - { id: B-1, level: basic, assignment: outsource, vendor: Z-MSSP, as_is: 4, to_be: 5 }
+            """);
+        File.WriteAllText(dir.File("autumn.yml"), """
+            organization: Example Corp
+            date: 2026-11-01
+            language: en
+            services:
+              - { id: A-1, level: basic, assignment: insource, owner: CSIRT, as_is: 4, to_be: 5 }
+              - { id: B-1, level: standard, assignment: unassigned, as_is: 2, to_be: 5 }
+            """);
+
+        var spring = await YaguraBinary.RunAsync(["assess", "save", "--input", dir.File("spring.yml"), "--data", data]);
+        var autumn = await YaguraBinary.RunAsync(["assess", "save", "--input", dir.File("autumn.yml"), "--data", data]);
+        var twice = await YaguraBinary.RunAsync(["assess", "save", "--input", dir.File("spring.yml"), "--data", data]);
+        var replaced = await YaguraBinary.RunAsync(["assess", "save", "--input", dir.File("spring.yml"), "--data", data, "--replace"]);
+        var history = await YaguraBinary.RunAsync(["assess", "history", "--data", data, "--format", "json"]);
+        var compare = await YaguraBinary.RunAsync(["assess", "compare", "--from", data + ":2026-05-01", "--to", dir.File("autumn.yml"), "--format", "json"]);
+        var text = await YaguraBinary.RunAsync(["assess", "compare", "--from", data + ":2026-05-01", "--to", data + ":2026-11-01"]);
+        var none = await YaguraBinary.RunAsync(["assess", "compare", "--from", data + ":2020-01-01", "--to", dir.File("autumn.yml")]);
+        var neither = await YaguraBinary.RunAsync(["assess", "compare", "--from", "nowhere", "--to", dir.File("autumn.yml")]);
+
+        Assert.True(spring.ExitCode == 0, ProcessRunner.Describe(spring));
+        Assert.StartsWith($"yagura: kept {data}/assessments/2026-05-01_example-corp-", spring.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, autumn.ExitCode);
+        Assert.Equal(2, twice.ExitCode);
+        Assert.Contains("an assessment of Example Corp on 2026-05-01 is already kept", twice.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, replaced.ExitCode);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(data, "assessments")).Length);
+
+        Assert.True(history.ExitCode == 0, ProcessRunner.Describe(history));
+        using var kept = JsonDocument.Parse(history.Stdout);
+        Assert.Equal(["2026-05-01", "2026-11-01"], kept.RootElement.EnumerateArray().Select(k => k.GetProperty("date").GetString()));
+        Assert.Equal(3.5, kept.RootElement[0].GetProperty("as_is_avg").GetDouble());
+
+        Assert.True(compare.ExitCode == 0, ProcessRunner.Describe(compare));
+        using var json = JsonDocument.Parse(compare.Stdout);
+        Assert.Equal(
+            [("B-1", "as-is-down"), ("B-1", "level-lowered"), ("B-1", "unassigned")],
+            json.RootElement.GetProperty("regressions").EnumerateArray().Select(r => (r.GetProperty("id").GetString(), r.GetProperty("kind").GetString())));
+        Assert.Equal(1.0, json.RootElement.GetProperty("categories").GetProperty("A").GetProperty("as_is_avg").GetProperty("delta").GetDouble());
+        Assert.True(text.ExitCode == 0, ProcessRunner.Describe(text));
+        Assert.Contains("  A-1   Risk management: As-Is 3 → 4\n", text.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("no assessment of 2020-01-01 is kept in", none.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Equal("yagura: 'nowhere' is neither an assessment file nor DATA:YYYY-MM-DD\n", neither.Stderr);
+    }
 }

@@ -10,19 +10,22 @@ using Yagura.Cli.Configuration;
 
 namespace Yagura.Cli.Commands;
 
-/// <summary><c>yagura assess report|template</c>: ITU-T X.1060 assessments of the SOC/CSIRT as a service portfolio (docs/assessment.md).</summary>
+/// <summary><c>yagura assess report|template|save|history|compare</c>: ITU-T X.1060 assessments of the SOC/CSIRT as a service portfolio (docs/assessment.md).</summary>
 internal static class AssessCommand
 {
-    public static Command Create() => new("assess", "Evaluate an ITU-T X.1060 assessment of the SOC/CSIRT, or write a blank one") { Report(), Template() };
+    public static Command Create() => new("assess", "Evaluate ITU-T X.1060 assessments of the SOC/CSIRT: report, template, keep them dated (save, history) and compare two")
+    {
+        Report(), Template(), AssessHistoryCommands.Save(), AssessHistoryCommands.History(), AssessHistoryCommands.Compare(),
+    };
 
-    private static Option<string?> Lang(string description)
+    internal static Option<string?> Lang(string description)
     {
         var option = new Option<string?>("--lang") { Description = description };
         option.AcceptOnlyFromAmong("ja", "en");
         return option;
     }
 
-    private static Language? ToLanguage(string? lang) => lang switch
+    internal static Language? ToLanguage(string? lang) => lang switch
     {
         "ja" => Language.Ja,
         "en" => Language.En,
@@ -30,7 +33,7 @@ internal static class AssessCommand
     };
 
     /// <summary>Reads and parses an assessment file; null once the problem is printed, with the exit code (2 unreadable, 1 errors).</summary>
-    private static (AssessmentParseResult Result, AssessmentFile File)? Load(string path, Language? language, out int exitCode)
+    internal static (AssessmentParseResult Result, AssessmentFile File, string Text)? Load(string path, Language? language, out int exitCode)
     {
         string text;
         try
@@ -47,7 +50,7 @@ internal static class AssessCommand
         exitCode = 0;
         if (result.File is { } file)
         {
-            return (result, file);
+            return (result, file, text);
         }
 
         foreach (var error in result.Errors)
