@@ -279,4 +279,33 @@ public sealed class AssessCliTests
         Assert.Equal(2, neither.ExitCode);
         Assert.Equal("yagura: 'nowhere' is neither an assessment file nor DATA:YYYY-MM-DD\n", neither.Stderr);
     }
+
+    [Fact]
+    public async Task Report_HtmlAndCsv_AndExport_WriteThePortfolioForPrintAndExchange()
+    {
+        using var dir = new TempDirectory("yagura-assess");
+        File.WriteAllText(dir.File("a.yml"), Assessed);
+
+        var html = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("a.yml"), "--format", "html", "--lang", "ja"]);
+        var csv = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("a.yml"), "--format", "csv"]);
+        var export = await YaguraBinary.RunAsync(["assess", "export", "--input", dir.File("a.yml"), "--xlsx", dir.File("a.xlsx")]);
+        var again = await YaguraBinary.RunAsync(["assess", "export", "--input", dir.File("a.yml"), "--xlsx", dir.File("a.xlsx")]);
+
+        Assert.True(html.ExitCode == 0, ProcessRunner.Describe(html));
+        Assert.StartsWith("<!DOCTYPE html>\n<html lang=\"ja\">", html.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<tr class=\"service\" data-id=\"B-1\"><td>B-1 リアルタイム監視</td>", html.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<polygon class=\"as-is\"", html.Stdout, StringComparison.Ordinal);
+        Assert.True(csv.ExitCode == 0, ProcessRunner.Describe(csv));
+        var lines = csv.Stdout.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(65, lines.Length);
+        Assert.Equal("B-1,B,Real time asset monitoring,basic,,insource,SOC,,4,5,1,", lines.Single(l => l.StartsWith("B-1,", StringComparison.Ordinal)));
+        Assert.True(export.ExitCode == 0, ProcessRunner.Describe(export));
+        using (var workbook = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(dir.File("a.xlsx"), false))
+        {
+            Assert.Equal(["portfolio", "categories"], workbook.WorkbookPart!.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Select(s => s.Name!.Value));
+        }
+
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("exists; not overwritten", again.Stderr, StringComparison.Ordinal);
+    }
 }

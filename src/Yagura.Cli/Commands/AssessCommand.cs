@@ -6,16 +6,17 @@ using Yagura.Assessment.Assessments;
 using Yagura.Assessment.Catalogue;
 using Yagura.Assessment.Evaluation;
 using Yagura.Assessment.Evidence;
+using Yagura.Assessment.Formats;
 using Yagura.Cli.Configuration;
 
 namespace Yagura.Cli.Commands;
 
-/// <summary><c>yagura assess report|template|save|history|compare</c>: ITU-T X.1060 assessments of the SOC/CSIRT as a service portfolio (docs/assessment.md).</summary>
+/// <summary><c>yagura assess report|template|export|save|history|compare</c>: ITU-T X.1060 assessments of the SOC/CSIRT as a service portfolio (docs/assessment.md).</summary>
 internal static class AssessCommand
 {
     public static Command Create() => new("assess", "Evaluate ITU-T X.1060 assessments of the SOC/CSIRT: report, template, keep them dated (save, history) and compare two")
     {
-        Report(), Template(), AssessHistoryCommands.Save(), AssessHistoryCommands.History(), AssessHistoryCommands.Compare(),
+        Report(), Template(), Export(), AssessHistoryCommands.Save(), AssessHistoryCommands.History(), AssessHistoryCommands.Compare(),
     };
 
     internal static Option<string?> Lang(string description)
@@ -65,8 +66,8 @@ internal static class AssessCommand
     private static Command Report()
     {
         var input = new Option<string>("--input") { Description = "The assessment file (YAML, docs/assessment.md)", Required = true };
-        var format = new Option<string>("--format") { Description = "text (a summary for people) or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = new Option<string>("--format") { Description = "text (a summary for people), json, html (a printable page) or csv (the service portfolio)", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "html", "csv");
         var lang = Lang("Language of the report and messages: ja or en (default: the file's language:, else Japanese if the file has Japanese text)");
         var data = new Option<string?>("--data") { Description = "A data directory: adds the platform's figures and a suggested score for the services Yagura performs (read only; the file's tenant:, else every tenant)" };
         var config = new Option<string?>("--config") { Description = "With --data: the serve config file whose rules, pipelines and tuning count (default as serve: YAGURA_CONFIG, else ./yagura.yaml when present)" };
@@ -111,7 +112,22 @@ internal static class AssessCommand
             }
 
             var report = AssessmentEvaluator.Evaluate(file, language ?? loaded.Result.Language, facts);
-            Console.Out.Write(parse.GetValue(format) == "json" ? report.ToJson() + "\n" : ReportText.Render(report));
+            switch (parse.GetValue(format))
+            {
+                case "json":
+                    Console.Out.Write(report.ToJson() + "\n");
+                    break;
+                case "html":
+                    Console.Out.Write(ReportHtml.Render(report));
+                    break;
+                case "csv":
+                    PortfolioSheet.WriteCsv(report, Console.Out);
+                    break;
+                default:
+                    Console.Out.Write(ReportText.Render(report));
+                    break;
+            }
+
             return 0;
         });
         return command;
@@ -149,6 +165,39 @@ internal static class AssessCommand
         }
 
         return PlatformFactsReader.Rules(settings.RulePaths, settings.PipelinePaths, settings.Tuning, tenant);
+    }
+
+    private static Command Export()
+    {
+        var input = new Option<string>("--input") { Description = "The assessment file (YAML, docs/assessment.md)", Required = true };
+        var xlsx = new Option<string>("--xlsx") { Description = "The workbook to write (sheets portfolio and categories); it must not exist yet", Required = true };
+        var lang = Lang("Language of the service and category names: ja or en (default: the file's)");
+        var command = new Command("export", "Write the service portfolio as an XLSX workbook: one row per service, and the category figures") { input, xlsx, lang };
+        command.SetAction(parse =>
+        {
+            var language = ToLanguage(parse.GetValue(lang));
+            if (Load(parse.GetValue(input)!, language, out var exitCode) is not { } loaded)
+            {
+                return exitCode;
+            }
+
+            var path = parse.GetValue(xlsx)!;
+            var report = AssessmentEvaluator.Evaluate(loaded.File, language ?? loaded.Result.Language);
+            // Built in memory first, so a failure leaves no half-written workbook behind.
+            using var workbook = new MemoryStream();
+            PortfolioSheet.WriteXlsx(report, workbook);
+            try
+            {
+                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+                workbook.WriteTo(file);
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return CommonOptions.Fail(File.Exists(path) ? $"{path} exists; not overwritten" : $"cannot write {path}: {e.Message}");
+            }
+        });
+        return command;
     }
 
     private static Command Template()
