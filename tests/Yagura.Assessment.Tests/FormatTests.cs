@@ -23,7 +23,8 @@ public sealed class FormatTests
 
     /// <summary>
     /// The Japanese template with every service filled in (basic, insource, As-Is 3, To-Be 4), then B-1 raised to 5/5,
-    /// C-1 not required and H-1 outsourced to a vendor whose name needs quoting and looks like a formula.
+    /// C-1 not required, H-1 outsourced to a vendor whose name needs quoting and looks like a formula, and I-7 with a
+    /// target below its present (gap −1) and an owner of "-".
     /// </summary>
     private static AssessmentReport Filled(PlatformFacts? facts = null)
     {
@@ -37,6 +38,7 @@ public sealed class FormatTests
         text = Service(text, "B-1", "level: basic\n    assignment: insource\n    owner: 社内SOC\n    as_is: 5\n    to_be: 5");
         text = Service(text, "C-1", "level: not-required\n    reason: budget");
         text = Service(text, "H-1", "level: standard\n    assignment: outsource\n    vendor: \"=SUM(A1), \\\"MSSP\\\"\\nInc\"\n    as_is: excluded\n    to_be: 2\n    exclusion: 検討中");
+        text = Service(text, "I-7", "level: basic\n    assignment: insource\n    owner: \"-\"\n    as_is: 4\n    to_be: 3");
         var file = AssessmentParser.Parse(text).File!;
         return AssessmentEvaluator.Evaluate(file, null, facts);
     }
@@ -132,6 +134,9 @@ public sealed class FormatTests
         Assert.Equal(["C-1", "C", "フォレンジック分析", "not-required", "budget", "", "", "", "", "", "", ""], rows.Single(r => r[0] == "C-1"));
         var h1 = rows.Single(r => r[0] == "H-1");
         Assert.Equal(("outsource", "'=SUM(A1), \"MSSP\"\nInc", "excluded", "2", "", "検討中"), (h1[5], h1[7], h1[8], h1[9], h1[10], h1[11]));
+        var i7 = rows.Single(r => r[0] == "I-7");
+        Assert.Equal(("'-", "4", "3", "-1"), (i7[6], i7[8], i7[9], i7[10]));
+        Assert.Contains("\r\nI-7,I,", csv, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -49,7 +49,8 @@ public static class PortfolioSheet
 
     /// <summary>
     /// RFC 4180 (CRLF, quotes where needed); a text that a spreadsheet would run as a formula (<c>=</c>, <c>+</c>,
-    /// <c>-</c>, <c>@</c> first) gets a leading quote, so an owner's name cannot become one.
+    /// <c>-</c>, <c>@</c>, tab or CR first) gets a leading quote, so an owner's name cannot become one; numbers are
+    /// written as numbers.
     /// </summary>
     public static void WriteCsv(AssessmentReport report, TextWriter writer)
     {
@@ -58,12 +59,20 @@ public static class PortfolioSheet
         csv.WriteHeader([.. Columns]);
         foreach (var row in Rows(report))
         {
-            csv.WriteRecord([.. row.Select(cell => cell switch
+            foreach (var cell in row)
             {
-                null => null,
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                _ => cell.ToString(),
-            })]);
+                // Numbers as numbers: a negative gap is not a formula to escape.
+                if (cell is int number)
+                {
+                    csv.WriteField(number, default);
+                }
+                else
+                {
+                    csv.WriteField((string?)cell);
+                }
+            }
+
+            csv.EndRecord();
         }
     }
 
