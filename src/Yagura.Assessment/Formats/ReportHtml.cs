@@ -39,6 +39,7 @@ public static class ReportHtml
         svg .to-be { fill: rgba(208, 121, 43, .12); stroke: var(--to-be); stroke-width: 2; stroke-dasharray: 6 4; }
         svg text { font-size: 13px; fill: #1b1f24; } svg .tick { font-size: 10px; fill: #777; }
         ul.warnings li { color: #8a3b00; }
+        table.evidence td:nth-child(4) { white-space: nowrap; font-size: .85rem; }
         .flag { color: #b00020; font-weight: 600; }
         @media print {
           body { margin: 0; max-width: none; font-size: 10pt; }
