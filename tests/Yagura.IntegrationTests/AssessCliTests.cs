@@ -205,6 +205,7 @@ public sealed class AssessCliTests
         var unknown = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("a.yml"), "--data", data]);
         var known = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("b.yml"), "--data", data, "--format", "json"]);
         var missing = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("b.yml"), "--data", dir.File("none")]);
+        var rulesAlone = await YaguraBinary.RunAsync(["assess", "report", "--input", dir.File("b.yml"), "--rules", dir.Path]);
 
         Assert.Equal(1, unknown.ExitCode);
         Assert.Equal($"yagura: {dir.File("a.yml")}:4: tenant 'nobody' is not in the data directory {data}\n", unknown.Stderr);
@@ -215,6 +216,7 @@ public sealed class AssessCliTests
         Assert.Equal((1, 90, 0), (services.GetProperty("B-2").GetProperty("suggested_score").GetInt32(), services.GetProperty("B-2").GetProperty("figures").GetProperty("retention_days").GetInt32(), services.GetProperty("B-2").GetProperty("figures").GetProperty("events_stored").GetInt32()));
         Assert.Equal((1, true), (services.GetProperty("B-1").GetProperty("suggested_score").GetInt32(), services.GetProperty("B-1").GetProperty("as_is_above_evidence").GetBoolean()));
         Assert.Equal(2, missing.ExitCode);
+        Assert.Equal((2, "yagura: --config and --rules count the rules for --data; give --data DIR too\n"), (rulesAlone.ExitCode, rulesAlone.Stderr));
         Assert.Equal(before, Entries());
         Assert.False(Directory.Exists(Path.Combine(data, "events")));
         Assert.False(File.Exists(Path.Combine(data, "cases.db")));

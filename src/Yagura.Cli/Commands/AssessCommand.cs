@@ -80,6 +80,11 @@ internal static class AssessCommand
         {
             var path = parse.GetValue(input)!;
             var language = ToLanguage(parse.GetValue(lang));
+            if (parse.GetValue(data) is null && (parse.GetValue(config) is not null || parse.GetValue(rules) is { Length: > 0 }))
+            {
+                return CommonOptions.Fail("--config and --rules count the rules for --data; give --data DIR too");
+            }
+
             if (Load(path, language, out var exitCode) is not { } loaded)
             {
                 return exitCode;
