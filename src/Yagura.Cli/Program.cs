@@ -11,6 +11,7 @@ var root = new RootCommand("Yagura: collect, store and search security logs for 
     TokenCommand.Create(),
     CertCommand.Create(),
     RulesCommand.Create(),
+    AssessCommand.Create(),
 };
 
 // Ctrl-C / SIGTERM cancel the running command, which then stores everything it accepted. The default would kill the

@@ -351,6 +351,83 @@ public sealed class SqliteEventStore : IEventStore
         return Task.FromResult(count);
     }
 
+    /// <summary>
+    /// Per tenant of the scope with events: how many, the range of their <c>@timestamp</c> and the first and last day
+    /// of receipt kept (the days retention drops whole). From each partition's summary row; no event is read.
+    /// </summary>
+    public Task<IReadOnlyList<TenantEventSummary>> SummarizeAsync(TenantScope scope, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var summaries = new List<TenantEventSummary>();
+        foreach (var partitions in Partitions(scope).GroupBy(p => p.Key.TenantId, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var kept = partitions.Select(p => (p.Key.Day, Meta: ReadMeta(p.Path))).Where(p => p.Meta is { Count: > 0 }).ToList();
+            if (kept.Count > 0)
+            {
+                summaries.Add(new TenantEventSummary(
+                    partitions.Key,
+                    kept.Sum(p => p.Meta!.Count),
+                    new DateTimeOffset(kept.Min(p => p.Meta!.MinTs), TimeSpan.Zero),
+                    new DateTimeOffset(kept.Max(p => p.Meta!.MaxTs), TimeSpan.Zero),
+                    kept.Min(p => p.Day),
+                    kept.Max(p => p.Day)));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<TenantEventSummary>>(summaries);
+    }
+
+    /// <summary>
+    /// What sent the events received from <paramref name="receivedFrom"/> on: per tenant of the scope, each
+    /// <c>host.name</c> and <c>log.format</c> seen together, with how many events and the last receipt. Reads the
+    /// promoted columns of the days concerned (no event is decoded); host names differing only in case are one host.
+    /// </summary>
+    public Task<IReadOnlyList<EventSourceActivity>> SourcesAsync(TenantScope scope, DateTimeOffset receivedFrom, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var from = receivedFrom.UtcTicks;
+        var firstDay = DateOnly.FromDateTime(receivedFrom.UtcDateTime);
+        var sources = new Dictionary<(string Tenant, string? Host, string? Format), (long Events, long Last)>(SourceKeyComparer.Instance);
+        foreach (var (key, path) in Partitions(scope))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (key.Day < firstDay)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var connection = PartitionCursor.OpenReadOnly(path);
+                using var command = connection.CreateCommand();
+
+                // A column holds a text or a number when the field is one; anything else (X'00') is no name.
+                command.CommandText = """
+                    SELECT CASE typeof(host_name) WHEN 'text' THEN host_name WHEN 'integer' THEN CAST(host_name AS TEXT) END,
+                           CASE typeof(log_format) WHEN 'text' THEN log_format END,
+                           count(*), max(received)
+                    FROM events WHERE received >= $from GROUP BY 1, 2
+                    """;
+                command.Parameters.AddWithValue("$from", from);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var source = (key.TenantId, reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+                    var (events, last) = sources.GetValueOrDefault(source);
+                    sources[source] = (events + reader.GetInt64(2), Math.Max(last, reader.GetInt64(3)));
+                }
+            }
+            catch (SqliteException)
+            {
+                // As in ReadMeta: a file a writer is creating has no table yet, so nothing committed in it.
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<EventSourceActivity>>(
+            [.. sources.Select(s => new EventSourceActivity(s.Key.Tenant, s.Key.Host, s.Key.Format, s.Value.Events, new DateTimeOffset(s.Value.Last, TimeSpan.Zero)))]);
+    }
+
     /// <summary>The partition files of the tenants in scope. Never leaves the events directory.</summary>
     private IEnumerable<(PartitionKey Key, string Path)> Partitions(TenantScope scope)
     {
@@ -435,4 +512,22 @@ public sealed class SqliteEventStore : IEventStore
 
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>A tenant's stored events (<see cref="SqliteEventStore.SummarizeAsync"/>): <c>@timestamp</c> range and receipt days kept.</summary>
+public sealed record TenantEventSummary(string TenantId, long Events, DateTimeOffset OldestEvent, DateTimeOffset NewestEvent, DateOnly FirstDay, DateOnly LastDay);
+
+/// <summary>A host and format that sent a tenant events (<see cref="SqliteEventStore.SourcesAsync"/>); null where the events had none.</summary>
+public sealed record EventSourceActivity(string TenantId, string? HostName, string? LogFormat, long Events, DateTimeOffset LastReceived);
+
+/// <summary>Tenant and format as stored, host names ignoring case (the column compares them NOCASE too).</summary>
+internal sealed class SourceKeyComparer : IEqualityComparer<(string Tenant, string? Host, string? Format)>
+{
+    public static SourceKeyComparer Instance { get; } = new();
+
+    public bool Equals((string Tenant, string? Host, string? Format) x, (string Tenant, string? Host, string? Format) y) =>
+        x.Tenant == y.Tenant && x.Format == y.Format && string.Equals(x.Host, y.Host, StringComparison.OrdinalIgnoreCase);
+
+    public int GetHashCode((string Tenant, string? Host, string? Format) obj) =>
+        HashCode.Combine(obj.Tenant, obj.Format, obj.Host is null ? 0 : StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Host));
 }

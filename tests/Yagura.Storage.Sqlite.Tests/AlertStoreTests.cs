@@ -190,4 +190,24 @@ public sealed class AlertStoreTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync([Make("acme", "r", 1, 1), Make("../x", "r", 1, 1)]));
         Assert.Empty(await store.ListAsync(TenantScope.AllTenants, null, null, 100, null));
     }
+
+    [Fact]
+    public async Task Count_CountsTheScopesAlertsInTheRangeAndSeverity_WithoutAnotherTenants()
+    {
+        await using var store = SqliteAlertStore.Open(_dir.Path);
+        await store.AddAsync(
+        [
+            Make("acme", "r", 1, 10, Severity.Information),
+            Make("acme", "r", 2, 20, Severity.Critical),
+            Make("acme", "r", 3, 30, Severity.Emergency),
+            Make("beta", "r", 4, 30, Severity.Emergency),
+        ]);
+
+        Assert.Equal(3, await store.CountAsync(TenantScope.Only("acme"), null, null, null));
+        Assert.Equal(4, await store.CountAsync(TenantScope.AllTenants, null, null, null));
+        Assert.Equal(2, await store.CountAsync(TenantScope.Only("acme"), T0.AddMinutes(20), null, null));
+        Assert.Equal(1, await store.CountAsync(TenantScope.Only("acme"), T0.AddMinutes(20), T0.AddMinutes(30), null));
+        Assert.Equal(3, await store.CountAsync(TenantScope.AllTenants, null, null, Severity.Critical));
+        Assert.Equal(0, await store.CountAsync(TenantScope.Only("gamma"), null, null, null));
+    }
 }

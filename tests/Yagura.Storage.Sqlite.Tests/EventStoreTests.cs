@@ -486,6 +486,57 @@ public sealed class EventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Summarize_PerTenant_GivesEventsTimestampRangeAndReceiptDays()
+    {
+        await using var store = Open();
+        await store.WriteAsync(
+        [
+            Make(1, Day0.AddDays(-9), received: Day0.AddHours(1)),
+            Make(2, Day0.AddDays(1).AddHours(5)),
+            Make(3, Day0.AddDays(2).AddHours(1)),
+            Make(4, Day0.AddHours(3), tenant: "beta"),
+        ]);
+
+        var all = await store.SummarizeAsync(TenantScope.AllTenants);
+        var acme = Assert.Single(await store.SummarizeAsync(TenantScope.Only("acme")));
+
+        Assert.Equal(["acme", "beta"], all.Select(s => s.TenantId).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            new TenantEventSummary("acme", 3, Day0.AddDays(-9), Day0.AddDays(2).AddHours(1), DateOnly.FromDateTime(Day0.UtcDateTime), DateOnly.FromDateTime(Day0.UtcDateTime).AddDays(2)),
+            acme);
+        Assert.Empty(await store.SummarizeAsync(TenantScope.Only("gamma")));
+    }
+
+    [Fact]
+    public async Task Sources_SinceATime_GroupHostAndFormatPerTenant_CountingOnlyEventsReceivedSince()
+    {
+        await using var store = Open();
+        static Dictionary<string, object?> Source(object? host, string format) => new() { [FieldNames.HostName] = host, [FieldNames.LogFormat] = format };
+        await store.WriteAsync(
+        [
+            Make(1, Day0.AddHours(1), fields: Source("web1", "rfc5424")),
+            Make(2, Day0.AddDays(1).AddHours(1), fields: Source("web1", "rfc5424")),
+            Make(3, Day0.AddDays(1).AddHours(2), fields: Source("WEB1", "rfc5424")),
+            Make(4, Day0.AddDays(1).AddHours(3), fields: Source("fw", "cef")),
+            Make(5, Day0.AddDays(1).AddHours(4), fields: Source(null, "json")),
+            Make(6, Day0.AddDays(1).AddHours(5), tenant: "beta", fields: Source("db", "rfc3164")),
+
+            // Received today, stamped long ago: it is sending now.
+            Make(7, Day0.AddDays(-30), received: Day0.AddDays(2), fields: Source("old", "rfc3164")),
+        ]);
+
+        var acme = await store.SourcesAsync(TenantScope.Only("acme"), Day0.AddDays(1));
+
+        Assert.Equal(
+            [("cef", "fw", 1L), ("json", null, 1L), ("rfc3164", "old", 1L), ("rfc5424", "web1", 2L)],
+            acme.Select(s => (s.LogFormat!, s.HostName?.ToLowerInvariant(), s.Events)).OrderBy(s => s.Item1, StringComparer.Ordinal));
+        Assert.All(acme, s => Assert.Equal("acme", s.TenantId));
+        Assert.Equal(Day0.AddDays(1).AddHours(2), acme.Single(s => s.LogFormat == "rfc5424").LastReceived);
+        Assert.Equal(7, (await store.SourcesAsync(TenantScope.AllTenants, Day0)).Sum(s => s.Events));
+        Assert.Single(await store.SourcesAsync(TenantScope.Only("beta"), Day0));
+    }
+
+    [Fact]
     public void ContainsAsWords_PartInsideALongerWord_IsNotContained()
     {
         Assert.True(Internal.PartitionWriter.ContainsAsWords("<13>1 host app - - login failed", "login failed"));

@@ -42,7 +42,7 @@ internal static class ServeCommand
             var settings = new ServeSettings();
             try
             {
-                var file = parse.GetValue(config) ?? Environment.GetEnvironmentVariable("YAGURA_CONFIG") ?? (File.Exists("yagura.yaml") ? "yagura.yaml" : null);
+                var file = SettingsLoader.ConfigFile(parse.GetValue(config));
                 if (file is not null)
                 {
                     SettingsLoader.ApplyFile(settings, file);

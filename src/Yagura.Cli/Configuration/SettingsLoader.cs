@@ -13,6 +13,10 @@ namespace Yagura.Cli.Configuration;
 /// </summary>
 public static class SettingsLoader
 {
+    /// <summary>The config file in force: the one given, else <c>YAGURA_CONFIG</c>, else <c>./yagura.yaml</c> when present; null for none.</summary>
+    public static string? ConfigFile(string? given) =>
+        given ?? Environment.GetEnvironmentVariable("YAGURA_CONFIG") ?? (File.Exists("yagura.yaml") ? "yagura.yaml" : null);
+
     public static void ApplyFile(ServeSettings settings, string path)
     {
         YamlMappingNode root;

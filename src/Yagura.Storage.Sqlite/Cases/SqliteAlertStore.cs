@@ -161,6 +161,60 @@ public sealed class SqliteAlertStore : IAlertStore
 
         await using var connection = Connect();
         await using var command = connection.CreateCommand();
+        var where = Where(command, scope, from, until, minSeverity);
+        command.CommandText = $"""
+            SELECT id, tenant_id, kind, rule_id, title, level, severity, tags, event_ids, group_key, first_seen, last_seen, count
+            FROM alerts {where}
+            ORDER BY last_seen DESC, id DESC
+            LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$limit", limit);
+        var list = new List<Alert>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new Alert(
+                reader.GetString(0),
+                reader.GetString(1),
+                (AlertKind)reader.GetInt32(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                (Severity)reader.GetInt32(6),
+                JsonSerializer.Deserialize(reader.GetString(7), AlertJsonContext.Default.IReadOnlyListString) ?? [],
+                JsonSerializer.Deserialize(reader.GetString(8), AlertJsonContext.Default.IReadOnlyListInt64) ?? [],
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                new DateTimeOffset(reader.GetInt64(10), TimeSpan.Zero),
+                new DateTimeOffset(reader.GetInt64(11), TimeSpan.Zero),
+                reader.GetInt32(12)));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// How many alerts of the scope have their <see cref="Alert.LastSeen"/> in [<paramref name="from"/>,
+    /// <paramref name="until"/>) and, with <paramref name="minSeverity"/>, that severity or higher: the figures of a
+    /// report, without reading the alerts.
+    /// </summary>
+    public async Task<long> CountAsync(
+        TenantScope scope, DateTimeOffset? from, DateTimeOffset? until, Severity? minSeverity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (scope.Tenants is { Count: 0 })
+        {
+            return 0;
+        }
+
+        await using var connection = Connect();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM alerts {Where(command, scope, from, until, minSeverity)}";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The WHERE clause (empty when nothing narrows) of a read, its parameters bound to <paramref name="command"/>.</summary>
+    private static string Where(SqliteCommand command, TenantScope scope, DateTimeOffset? from, DateTimeOffset? until, Severity? minSeverity)
+    {
         var where = new List<string>();
         if (scope.Tenants is { } tenants)
         {
@@ -192,34 +246,7 @@ public sealed class SqliteAlertStore : IAlertStore
             command.Parameters.AddWithValue("$severity", (int)s);
         }
 
-        command.CommandText = $"""
-            SELECT id, tenant_id, kind, rule_id, title, level, severity, tags, event_ids, group_key, first_seen, last_seen, count
-            FROM alerts {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
-            ORDER BY last_seen DESC, id DESC
-            LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$limit", limit);
-        var list = new List<Alert>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(new Alert(
-                reader.GetString(0),
-                reader.GetString(1),
-                (AlertKind)reader.GetInt32(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                (Severity)reader.GetInt32(6),
-                JsonSerializer.Deserialize(reader.GetString(7), AlertJsonContext.Default.IReadOnlyListString) ?? [],
-                JsonSerializer.Deserialize(reader.GetString(8), AlertJsonContext.Default.IReadOnlyListInt64) ?? [],
-                reader.IsDBNull(9) ? null : reader.GetString(9),
-                new DateTimeOffset(reader.GetInt64(10), TimeSpan.Zero),
-                new DateTimeOffset(reader.GetInt64(11), TimeSpan.Zero),
-                reader.GetInt32(12)));
-        }
-
-        return list;
+        return where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "";
     }
 
     /// <summary>Nothing to release: connections are pooled per call.</summary>
