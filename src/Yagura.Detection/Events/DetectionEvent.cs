@@ -286,6 +286,9 @@ public sealed class DetectionEvent
         return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
     }
 
+    // The ticks one unit of a fraction of n digits is worth: 0.1 s for one digit … 100 ns for seven.
+    private static readonly long[] TicksPerDigit = [0, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+
     internal static bool TryParseIso(string s, out DateTimeOffset time)
     {
         time = default;
@@ -313,7 +316,7 @@ public sealed class DetectionEvent
             }
 
             _ = Digits(s, start, i - start, out var fraction);
-            ticks = fraction * (long)Math.Pow(10, 7 - (i - start));
+            ticks = fraction * TicksPerDigit[i - start];
         }
 
         var offset = TimeSpan.Zero;
