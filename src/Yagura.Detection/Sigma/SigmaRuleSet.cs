@@ -569,6 +569,9 @@ public sealed class SigmaRuleSet
         /// <summary>Rules evaluated so far (those the prefilter did not rule out), for profiling.</summary>
         public long RulesEvaluated { get; private set; }
 
+        /// <summary>Log-source predicates evaluated so far (those the prefilter did not rule out), for profiling.</summary>
+        public long PredicatesEvaluated { get; private set; }
+
         /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>, in load order per log source:
         /// rules disabled for the event's tenant, or whose filters for that tenant do not hold, are left out.</summary>
         public void Match(DetectionEvent e, List<SigmaRule> matches)
@@ -579,6 +582,7 @@ public sealed class SigmaRuleSet
             prefilter.Scan(_context, _marks);
             _context.Atoms = _marks;
             _marks.Candidates(prefilter.Always[0], 0, _groups);
+            PredicatesEvaluated += _groups.Count;
             foreach (var g in _groups)
             {
                 var group = _set._groups[g];

@@ -107,6 +107,21 @@ public sealed class PrefilterTests
         Assert.Equal(matches, MatchesAsWithoutPrefilter(set, json));
     }
 
+    [Fact]
+    public void SigmaHqWindowsRules_AnEventEvaluatesOnlyTheLogSourcesItsValuesPointTo()
+    {
+        // Every Windows predicate needs the channel to be there: routed by that, each event evaluated ~20 predicates.
+        var sigma = Path.Combine(RepositoryPaths.Shared, "sigma");
+        var set = SigmaRuleSet.Load([Path.Combine(sigma, "rules", "windows")], SigmaPipeline.Load([RepositoryPaths.Content("pipelines")]));
+        var matcher = set.CreateMatcher();
+        var e = DetectionEvent.FromJson(System.Text.Json.JsonDocument.Parse(
+            """{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\Windows\\System32\\whoami.exe", "CommandLine": "whoami /all"}""").RootElement);
+
+        matcher.Match(e, []);
+
+        Assert.InRange(matcher.PredicatesEvaluated, 1, 6);
+    }
+
     [Theory]
     // Keywords are searched for once the log sources are known: those of every matched log source, one or several.
     [InlineData("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Unread": "gentilkiwi.com"}""", new[] { "windows-keywords" })]

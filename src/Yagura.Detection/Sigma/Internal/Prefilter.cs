@@ -227,11 +227,20 @@ internal sealed class Prefilter
         return set => -set!.Sum(a => sharing.GetValueOrDefault(Key(a.Field, a.Atom), 1)) + (0.001 * LengthSelectivity(set));
     }
 
-    /// <summary>How many of the nodes hold each literal.</summary>
+    /// <summary>How many of the nodes hold each literal, and each field's presence (<c>|exists: true</c>): Windows's
+    /// channel is present in every Windows event, and routing its predicates by that made each event evaluate ~17 of
+    /// them instead of ~3.</summary>
     private static Dictionary<(int, AtomPlace, string), int> Sharing(IReadOnlyList<Node> nodes) => nodes
-        .SelectMany(p => Descendants(p).OfType<StringNode>().SelectMany(n => n.Matchers.Select(m => m.Atom).OfType<LiteralAtom>().Select(a => Key(n.Field, a))).Distinct())
+        .SelectMany(p => Descendants(p).SelectMany(AtomsOf).Distinct())
         .CountBy(k => k)
         .ToDictionary(p => p.Key, p => p.Value);
+
+    private static IEnumerable<(int, AtomPlace, string)> AtomsOf(Node node) => node switch
+    {
+        StringNode n => n.Matchers.Select(m => m.Atom).OfType<LiteralAtom>().Select(a => Key(n.Field, a)),
+        ExistsNode { Exists: true } e => [Key(e.Field, new LiteralAtom(AtomPlace.Present, ""))],
+        _ => [],
+    };
 
     private static (int, AtomPlace, string) Key(int field, LiteralAtom atom) => (field, atom.Place, atom.Text.ToUpperInvariant());
 
