@@ -5,8 +5,8 @@ namespace Yagura.Detection.Sigma.Internal;
 
 /// <summary>
 /// A literal every match of a regular expression holds, so that a rule whose only test is a regular expression need
-/// not be evaluated for every event of its log source (SigmaHQ: <c>cmd.{0,5}(?:/c|/r)…</c> needs <c>cmd</c>,
-/// <c>ping\s+-n…</c> needs <c>ping</c>). Conservative: only runs of plain ASCII characters outside groups, character
+/// not be evaluated for every event of its log source (SigmaHQ: <c>ipconfig\s+/all</c> needs <c>ipconfig</c>,
+/// <c>ping\s+-n.{6,64}echo EEEE…</c> needs <c>echo EEEE</c>). Conservative: only runs of plain ASCII characters outside groups, character
 /// classes and alternations, each character required once in order; anything it does not understand ends a run, and an
 /// alternation at the top level or free-spacing mode gives none.
 /// </summary>
