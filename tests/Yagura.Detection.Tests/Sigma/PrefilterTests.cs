@@ -108,6 +108,43 @@ public sealed class PrefilterTests
     }
 
     [Fact]
+    public void ValuesSeenBefore_MatchAsWhenFirstScanned()
+    {
+        // A matcher remembers what the scan found in each value; a value seen again, in another event or under another
+        // name that shares the scan, must still count only for the fields that read it there.
+        using var rules = new SigmaTestRules();
+        var set = rules.Load(
+            """
+            title: Evil image
+            id: evil-image
+            logsource: { product: windows, category: process_creation }
+            detection:
+                selection:
+                    Image|endswith: '\evil.exe'
+                condition: selection
+            """);
+        var matcher = set.CreateMatcher();
+        const string Sysmon = "\"Channel\": \"Microsoft-Windows-Sysmon/Operational\", \"EventID\": 1";
+        (string Json, bool Matches)[] events =
+        [
+            ($"{{{Sysmon}, \"Image\": \"C:\\\\tools\\\\evil.exe\"}}", true),
+            ($"{{{Sysmon}, \"Image\": \"C:\\\\good.exe\", \"NewProcessName\": \"C:\\\\tools\\\\evil.exe\"}}", false),
+            ($"{{{Sysmon}, \"NewProcessName\": \"C:\\\\tools\\\\evil.exe\"}}", true),
+            ($"{{{Sysmon}, \"Image\": \"C:\\\\tools\\\\evil.exe.txt\"}}", false),
+            ($"{{{Sysmon}, \"Image\": \"C:\\\\tools\\\\evil.exe\"}}", true),
+        ];
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var (json, expected) in events)
+            {
+                var found = new List<SigmaRule>();
+                matcher.Match(DetectionEvent.FromJson(System.Text.Json.JsonDocument.Parse(json).RootElement), found);
+                Assert.True(expected == (found.Count == 1), $"pass {pass}: {json}");
+            }
+        }
+    }
+
+    [Fact]
     public void SigmaHqWindowsRules_AnEventEvaluatesOnlyTheLogSourcesItsValuesPointTo()
     {
         // Every Windows predicate needs the channel to be there: routed by that, each event evaluated ~20 predicates.

@@ -67,12 +67,16 @@ internal sealed class Prefilter
         _ruleSet = [.. ruleSet];
         _atomRules = [.. atoms.Rules.Select(r => r.ToArray())];
         atoms.AttachScans(fields);
+        ScanCount = atoms.ScanCount;
     }
 
     /// <summary>Per set, the rules evaluated for every event.</summary>
     public int[][] Always { get; }
 
     public int AtomCount => _atomRules.Length;
+
+    /// <summary>How many scans (automata) event field names share.</summary>
+    public int ScanCount { get; }
 
     public int RuleCount => _ruleSet.Length;
 
@@ -100,7 +104,7 @@ internal sealed class Prefilter
             {
                 case string text:
                     scanState.Text = text;
-                    automaton.Scan(text, ref scanState, OnFound);
+                    ScanRemembering(ref scanState, state.Seen(scan.Id), text);
                     break;
                 case System.Collections.IList list:
                     foreach (var item in list)
@@ -119,6 +123,50 @@ internal sealed class Prefilter
                     break;
             }
         }
+    }
+
+    /// <summary>Values no longer than this are remembered with what the scan found in them.</summary>
+    private const int MaxRemembered = 128;
+
+    /// <summary>
+    /// Scans a value, or replays what the scan found when the thread has seen the same value under the same scan before:
+    /// most values repeat (image paths, channels, users, hosts), and a step through a large automaton costs 10–20 ns a
+    /// character, far more than hashing the value. Command lines and hashes rarely repeat; they cost a look-up each.
+    /// </summary>
+    private static void ScanRemembering(ref ScanState state, Dictionary<string, int[]> seen, string text)
+    {
+        if (text.Length > MaxRemembered)
+        {
+            state.Scan.Automaton.Scan(text, ref state, OnFound);
+            return;
+        }
+
+        if (seen.TryGetValue(text, out var found))
+        {
+            for (var i = 0; i < found.Length; i += 2)
+            {
+                OnFound(ref state, found[i], found[i + 1]);
+            }
+
+            return;
+        }
+
+        var recording = state.Marks.Recording;
+        recording.Clear();
+        state.Scan.Automaton.Scan(text, ref state, OnFoundRecording);
+        if (seen.Count >= State.MaxSeen)
+        {
+            seen.Clear();
+        }
+
+        seen[text] = recording.Count == 0 ? [] : [.. recording];
+    }
+
+    private static void OnFoundRecording(ref ScanState state, int pattern, int end)
+    {
+        state.Marks.Recording.Add(pattern);
+        state.Marks.Recording.Add(end);
+        OnFound(ref state, pattern, end);
     }
 
     private static void OnFound(ref ScanState state, int pattern, int end)
@@ -253,6 +301,9 @@ internal sealed class Prefilter
 
         public List<List<int>> Rules { get; } = [];
 
+        /// <summary>The scans made so far, numbered from 0.</summary>
+        public int ScanCount { get; private set; }
+
         public List<int> RulesOf(int atom) => Rules[atom];
 
         public int IdOf(int field, LiteralAtom atom)
@@ -296,7 +347,7 @@ internal sealed class Prefilter
                     var literals = readers.SelectMany(f => _byField[f].Select(l => (l.Text, Field: f, l.Place, l.Atom)))
                         .Concat(keywords.Select(l => (l.Text, Field: FieldTable.AllValues, l.Place, l.Atom)))
                         .ToList();
-                    shared[key] = scan = literals.Count == 0 ? null : new NameScan(literals);
+                    shared[key] = scan = literals.Count == 0 ? null : new NameScan(literals, ScanCount++);
                 }
 
                 name.Scan = scan;
@@ -304,14 +355,17 @@ internal sealed class Prefilter
             }
 
             fields.OtherNames = shared.GetValueOrDefault("") ?? (keywords.Count == 0 ? null
-                : new NameScan([.. keywords.Select(l => (l.Text, FieldTable.AllValues, l.Place, l.Atom))]));
+                : new NameScan([.. keywords.Select(l => (l.Text, FieldTable.AllValues, l.Place, l.Atom))], ScanCount++));
         }
     }
 
     /// <summary>The literals one event field name's values are searched for: its automaton is built on first use, as
     /// an event source usually spells its fields one way (flat, <c>Event.EventData.*</c>, <c>winlog.*</c> …).</summary>
-    internal sealed class NameScan(List<(string Text, int Field, AtomPlace Place, int Atom)> literals)
+    internal sealed class NameScan(List<(string Text, int Field, AtomPlace Place, int Atom)> literals, int id)
     {
+        /// <summary>The scan's number, for per-thread state kept per scan.</summary>
+        public int Id => id;
+
         private Built? _built;
 
         public AhoCorasick Automaton => Build().Automaton;
@@ -349,12 +403,24 @@ internal sealed class Prefilter
         private readonly List<int> _touched = [];
         private int _stamp;
 
+        /// <summary>At most this many values are remembered per scan; then they are forgotten, and remembering starts again.</summary>
+        public const int MaxSeen = 2048;
+
+        private readonly Dictionary<string, int[]>?[] _seen;
+
         public State(Prefilter prefilter)
         {
+            _seen = new Dictionary<string, int[]>?[prefilter.ScanCount];
             _atoms = new int[prefilter.AtomCount];
             _rules = new int[prefilter.RuleCount];
             _candidates = [.. prefilter.Always.Select(_ => new List<int>())];
         }
+
+        /// <summary>A buffer for what one scan finds.</summary>
+        public List<int> Recording { get; } = [];
+
+        /// <summary>The values this thread has seen under a scan, with what the scan found in them.</summary>
+        public Dictionary<string, int[]> Seen(int scan) => _seen[scan] ??= new(StringComparer.Ordinal);
 
         /// <summary>Forgets the previous event.</summary>
         public void Next()
