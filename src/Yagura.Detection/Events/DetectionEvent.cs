@@ -447,7 +447,7 @@ public sealed class DetectionEvent
         public ReadName Of(ReadName? parent, ref Utf8JsonReader reader)
         {
             var prefix = parent?.Name ?? "";
-            var most = prefix.Length + 1 + (reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length);
+            var most = prefix.Length + 1 + reader.ValueSpan.Length; // a span reader: no value sequences; UTF-8 bytes ≥ chars
             if (_buffer.Length < most)
             {
                 _buffer = new char[Math.Max(most, _buffer.Length * 2)];

@@ -572,6 +572,9 @@ public sealed class SigmaRuleSet
         /// <summary>Log-source predicates evaluated so far (those the prefilter did not rule out), for profiling.</summary>
         public long PredicatesEvaluated { get; private set; }
 
+        /// <summary>Values whose scan was replayed from an earlier event rather than run again, for profiling.</summary>
+        public long ScansReplayed => _marks.Replayed;
+
         /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>, in load order per log source:
         /// rules disabled for the event's tenant, or whose filters for that tenant do not hold, are left out.</summary>
         public void Match(DetectionEvent e, List<SigmaRule> matches)

@@ -89,7 +89,7 @@ internal sealed class AhoCorasick
         }
 
         var count = firstChild.Count;
-        int Child(int node, int c) => childOf.TryGetValue(Key(node, c), out var child) ? child : -1;
+        int TrieChild(int node, int c) => childOf.TryGetValue(Key(node, c), out var child) ? child : -1;
 
         // Breadth first: a node's failure link points at a shallower node, whose outputs are final by then. Nodes are
         // renumbered in that order, so that the shallow ones come first and get the dense rows.
@@ -104,12 +104,12 @@ internal sealed class AhoCorasick
             {
                 var c = classOfNode[child];
                 var f = fail[node];
-                while (node != 0 && f != 0 && Child(f, c) < 0)
+                while (node != 0 && f != 0 && TrieChild(f, c) < 0)
                 {
                     f = fail[f];
                 }
 
-                fail[child] = node != 0 && Child(f, c) is var target and >= 0 ? target : 0;
+                fail[child] = node != 0 && TrieChild(f, c) is var target and >= 0 ? target : 0;
                 outputCount[child] = outputCount[fail[child]];
                 for (var e = firstEnd[child]; e >= 0; e = nextEnd[e])
                 {
@@ -179,7 +179,7 @@ internal sealed class AhoCorasick
                 // the failure link is shallower); class 0 and the root's missing children stay at the root.
                 for (var c = 1; c < _classes; c++)
                 {
-                    _dense[(n * _classes) + c] = Child(old, c) is var child and >= 0 ? Target(child) : n == 0 ? 0 : _dense[(id[fail[old]] * _classes) + c];
+                    _dense[(n * _classes) + c] = TrieChild(old, c) is var child and >= 0 ? Target(child) : n == 0 ? 0 : _dense[(id[fail[old]] * _classes) + c];
                 }
             }
         }

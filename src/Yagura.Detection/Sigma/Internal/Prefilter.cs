@@ -104,7 +104,7 @@ internal sealed class Prefilter
             {
                 case string text:
                     scanState.Text = text;
-                    ScanRemembering(ref scanState, state.Seen(scan.Id), text);
+                    ScanRemembering(ref scanState, text);
                     break;
                 case System.Collections.IList list:
                     foreach (var item in list)
@@ -133,7 +133,7 @@ internal sealed class Prefilter
     /// most values repeat (image paths, channels, users, hosts), and a step through a large automaton costs 10–20 ns a
     /// character, far more than hashing the value. Command lines and hashes rarely repeat; they cost a look-up each.
     /// </summary>
-    private static void ScanRemembering(ref ScanState state, Dictionary<string, int[]> seen, string text)
+    private static void ScanRemembering(ref ScanState state, string text)
     {
         if (text.Length > MaxRemembered)
         {
@@ -141,8 +141,10 @@ internal sealed class Prefilter
             return;
         }
 
+        var seen = state.Marks.Seen(state.Scan.Id);
         if (seen.TryGetValue(text, out var found))
         {
+            state.Marks.Replayed++;
             for (var i = 0; i < found.Length; i += 2)
             {
                 OnFound(ref state, found[i], found[i + 1]);
@@ -415,6 +417,9 @@ internal sealed class Prefilter
             _rules = new int[prefilter.RuleCount];
             _candidates = [.. prefilter.Always.Select(_ => new List<int>())];
         }
+
+        /// <summary>Values whose scan was replayed rather than run, for profiling.</summary>
+        public long Replayed { get; set; }
 
         /// <summary>A buffer for what one scan finds.</summary>
         public List<int> Recording { get; } = [];
