@@ -154,25 +154,23 @@ public sealed class DetectionEvent
     /// <exception cref="JsonException">The object is malformed.</exception>
     internal static DetectionEvent? ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, long id = 0, string tenantId = "default")
     {
-        // Sized for a typical Windows event, so that it is not grown several times per event.
-        var fields = new Dictionary<string, object?>(24, StringComparer.Ordinal);
         var names = NameTable.Current;
-        names.StartEvent();
+        var fields = names.StartEvent();
         if (!FlattenObject(ref reader, data, null, fields, names))
         {
             return null;
         }
 
-        foreach (var (alias, name) in names.Aliases)
+        foreach (var name in names.Aliases)
         {
-            fields.TryAdd(alias, fields[name]);
+            fields.TryAdd(name.AliasName ??= names.Named(name.Alias!), fields.Of(name));
         }
 
         return new DetectionEvent(fields, null, names.Timestamp(), id, tenantId);
     }
 
     // False: the data ended before the object did.
-    private static bool FlattenObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, ReadName? parent, Dictionary<string, object?> fields, NameTable names)
+    private static bool FlattenObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, ReadName? parent, FieldList fields, NameTable names)
     {
         while (true)
         {
@@ -207,12 +205,12 @@ public sealed class DetectionEvent
                         return false;
                     }
 
-                    fields[name.Name] = array;
+                    fields.Set(name, array);
                     names.Read(name, array);
                     break;
                 default:
                     var value = Scalar(ref reader);
-                    fields[name.Name] = value;
+                    fields.Set(name, value);
                     names.Read(name, value);
                     break;
             }
@@ -402,17 +400,6 @@ public sealed class DetectionEvent
         return aliases;
     }
 
-    /// <summary>A flattened field name, with what reading an event needs to know about it, worked out once.</summary>
-    private sealed class ReadName(string name)
-    {
-        public string Name { get; } = name;
-
-        public string? Alias { get; } = WindowsAliasOf(name);
-
-        /// <summary>Its rank among <see cref="TimestampFields"/>, or -1.</summary>
-        public int TimeRank { get; } = Array.IndexOf(TimestampFields, name);
-    }
-
     /// <summary>
     /// The field names one thread has read, so that reading an event allocates no name (an event source spells the same
     /// few dozen names in every event), and the per-event state of reading one: its aliases and time candidates.
@@ -429,31 +416,40 @@ public sealed class DetectionEvent
         private readonly Dictionary<string, ReadName>.AlternateLookup<ReadOnlySpan<char>> _lookup;
         private readonly string?[] _times = new string?[TimestampFields.Length];
         private char[] _buffer = new char[256];
+        private int _event;
 
         private NameTable() => _lookup = _known.GetAlternateLookup<ReadOnlySpan<char>>();
 
         public static NameTable Current => t_current ??= new();
 
-        /// <summary>The aliases of the names read in this event, with the name each stands for.</summary>
-        public List<(string Alias, string Name)> Aliases { get; } = [];
+        /// <summary>The names with a Windows alias read in this event.</summary>
+        public List<ReadName> Aliases { get; } = [];
 
-        public void StartEvent()
+        /// <summary>Starts reading an event: its fields.</summary>
+        public FieldList StartEvent()
         {
             Aliases.Clear();
             Array.Clear(_times);
+            if (++_event == int.MaxValue)
+            {
+                // Names remember the event that last set them; start numbering again with names that remember none.
+                foreach (var name in _known.Values)
+                {
+                    name.SetInEvent = 0;
+                }
+
+                _event = 1;
+            }
+
+            return new FieldList(_event);
         }
 
         /// <summary>The name the reader is at, joined to the object's it is in.</summary>
         public ReadName Of(ReadName? parent, ref Utf8JsonReader reader)
         {
             var prefix = parent?.Name ?? "";
-            var most = prefix.Length + 1 + reader.ValueSpan.Length; // a span reader: no value sequences; UTF-8 bytes ≥ chars
-            if (_buffer.Length < most)
-            {
-                _buffer = new char[Math.Max(most, _buffer.Length * 2)];
-            }
-
             var length = 0;
+            Reserve(prefix.Length + 1 + reader.ValueSpan.Length); // a span reader: no value sequences; UTF-8 bytes ≥ chars
             if (prefix.Length > 0)
             {
                 prefix.CopyTo(_buffer);
@@ -463,26 +459,38 @@ public sealed class DetectionEvent
 
             length += reader.CopyString(_buffer.AsSpan(length));
             var full = _buffer.AsSpan(0, length);
-            if (_lookup.TryGetValue(full, out var known))
+            return _lookup.TryGetValue(full, out var known) ? known : Add(full.ToString());
+        }
+
+        /// <summary>The name <paramref name="name"/> (an alias).</summary>
+        public ReadName Named(string name) => _known.TryGetValue(name, out var known) ? known : Add(name);
+
+        private ReadName Add(string name)
+        {
+            var kept = _known.Count < Capacity;
+            var read = new ReadName(name, WindowsAliasOf(name), Array.IndexOf(TimestampFields, name), kept);
+            if (kept)
             {
-                return known;
+                _known[name] = read;
             }
 
-            var name = new ReadName(full.ToString());
-            if (_known.Count < Capacity)
-            {
-                _known[name.Name] = name;
-            }
+            return read;
+        }
 
-            return name;
+        private void Reserve(int chars)
+        {
+            if (_buffer.Length < chars)
+            {
+                _buffer = new char[Math.Max(chars, _buffer.Length * 2)];
+            }
         }
 
         /// <summary>Notes a value read, for the event's aliases and time.</summary>
         public void Read(ReadName name, object? value)
         {
-            if (name.Alias is { } alias)
+            if (name.Alias is not null)
             {
-                Aliases.Add((alias, name.Name));
+                Aliases.Add(name);
             }
 
             if (name.TimeRank >= 0)

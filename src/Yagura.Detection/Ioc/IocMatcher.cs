@@ -99,8 +99,19 @@ public sealed partial class IocMatcher
         List<IocHit>? hits = null;
 
         // Looking a name up costs about the same either way, so walk whichever side has fewer names: a small event's
-        // own fields, or the fields to check for a large one. Only a Dictionary is walked, for its struct enumerator.
-        if (e.Fields is Dictionary<string, object?> fields && fields.Count < _fields.Length)
+        // own fields, or the fields to check for a large one. Only a Dictionary (for its struct enumerator) and the
+        // fields of an event read from JSON are walked.
+        if (e.Fields is FieldList list && list.Count < _fields.Length)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (_typesByField.TryGetValue(list.NameAt(i).Name, out var types))
+                {
+                    MatchField(list.NameAt(i).Name, types, list.ValueAt(i), now, ref hits);
+                }
+            }
+        }
+        else if (e.Fields is Dictionary<string, object?> fields && fields.Count < _fields.Length)
         {
             foreach (var (field, value) in fields)
             {

@@ -82,6 +82,38 @@ public sealed class DetectionEventTests
         }
     }
 
+    [Theory]
+    [InlineData(3)] // a few fields: looked up by a walk
+    [InlineData(40)] // many: looked up by an index
+    public void FromJson_OfBytes_ARepeatedNameKeepsItsLastValue(int fields)
+    {
+        var json = "{" + string.Join(',', Enumerable.Range(0, fields).Select(i => $"\"f{i}\":{i}")) + ",\"f1\":\"again\",\"f1\":\"last\"}";
+
+        var e = DetectionEvent.FromJson(System.Text.Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(fields, e.Fields.Count);
+        Assert.Equal("last", e.Fields["f1"]);
+        Assert.Equal((long)fields - 1, e.Fields[$"f{fields - 1}"]);
+        Assert.Equal([.. Enumerable.Range(0, fields).Select(i => $"f{i}")], e.Fields.Keys);
+    }
+
+    [Fact]
+    public void FromJson_OfBytes_AnAliasNeverReplacesAFieldOfItsName()
+    {
+        // "Threat Name" is read as ThreatName too, unless the event has a ThreatName of its own, before or after it.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var after = DetectionEvent.FromJson("""{"Event":{"EventData":{"Threat Name":"alias","ThreatName":"own"}}}"""u8);
+            var before = DetectionEvent.FromJson("""{"Event":{"EventData":{"ThreatName":"own","Threat Name":"alias"}}}"""u8);
+            var alone = DetectionEvent.FromJson("""{"Event":{"EventData":{"Threat Name":"alias"}}}"""u8);
+
+            Assert.Equal("own", after.Fields["Event.EventData.ThreatName"]);
+            Assert.Equal("own", before.Fields["Event.EventData.ThreatName"]);
+            Assert.Equal("alias", alone.Fields["Event.EventData.ThreatName"]);
+            Assert.Equal(2, after.Fields.Count);
+        }
+    }
+
     [Fact]
     public void FromJson_OfBytes_RejectsAnythingButAnObject() =>
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => DetectionEvent.FromJson("[1]"u8));

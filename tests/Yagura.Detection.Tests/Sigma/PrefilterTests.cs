@@ -131,6 +131,58 @@ public sealed class PrefilterTests
     }
 
     [Fact]
+    public void AnEventReadOnce_MatchesEachRuleSetByItsOwnFields()
+    {
+        // Reading links each field name to the fields of the rule set that last matched an event with it: another rule
+        // set (a reload, another tenant's) must read the names its own way.
+        using var rules = new SigmaTestRules();
+        var images = rules.Load(EvilImage);
+        var commands = rules.Load(
+            """
+            title: Evil command
+            id: evil-command
+            logsource: { product: windows, category: process_creation }
+            detection:
+                selection:
+                    CommandLine|contains: evil
+                condition: selection
+            """);
+        var imageEvent = Event("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\tools\\evil.exe", "CommandLine": "good"}""");
+        var commandEvent = Event("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\good.exe", "CommandLine": "run evil"}""");
+        var byImages = images.CreateMatcher();
+        var byCommands = commands.CreateMatcher();
+        for (var pass = 0; pass < 2; pass++)
+        {
+            Assert.Equal(["evil-image"], Matches(byImages, imageEvent));
+            Assert.Empty(Matches(byCommands, imageEvent));
+            Assert.Empty(Matches(byImages, commandEvent));
+            Assert.Equal(["evil-command"], Matches(byCommands, commandEvent));
+        }
+
+        static IEnumerable<string> Matches(SigmaRuleSet.Matcher matcher, DetectionEvent e)
+        {
+            var found = new List<SigmaRule>();
+            matcher.Match(e, found);
+            return found.Select(r => r.Id);
+        }
+    }
+
+    [Fact]
+    public void ValuesOfANameThatSeldomRepeat_AreNoLongerRemembered()
+    {
+        var unique = new RepeatTally();
+        var repeating = new RepeatTally();
+        for (var i = 0; i < 4096; i++)
+        {
+            unique.Note(repeated: i % 3 == 0);
+            repeating.Note(repeated: i % 3 != 0);
+        }
+
+        Assert.False(unique.Keeps);
+        Assert.True(repeating.Keeps);
+    }
+
+    [Fact]
     public void SigmaHqWindowsRules_AnEventEvaluatesOnlyTheLogSourcesItsValuesPointTo()
     {
         // Every Windows predicate needs the channel to be there: routed by that, each event evaluated ~20 predicates.

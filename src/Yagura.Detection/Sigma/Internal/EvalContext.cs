@@ -57,6 +57,9 @@ internal sealed class FieldName((int Field, int Rank)[] readers)
     /// <summary>What the prefilter looks for in this name's values (null: nothing).</summary>
     public Prefilter.NameScan? Scan { get; set; }
 
+    /// <summary>Whether this name's values repeat enough to be kept with what the prefilter finds in them.</summary>
+    public RepeatTally Values { get; } = new();
+
     /// <summary>The prefilter's atoms that hold when the event has this name (fields whose presence routes rules).</summary>
     public int[] Presence { get; set; } = [];
 }
@@ -67,7 +70,7 @@ internal sealed class EvalContext(FieldTable fields)
 {
     private static readonly string[] NoStrings = [];
     private Slot[] _slots = [];
-    private readonly List<(Prefilter.NameScan, object)> _scans = [];
+    private readonly List<ScanValue> _scans = [];
     private readonly List<FieldName> _presentNames = [];
     private int _generation;
     private string[]? _allStrings;
@@ -93,53 +96,79 @@ internal sealed class EvalContext(FieldTable fields)
         }
 
         // Walk the event's own fields: a field no rule reads costs one look-up, and a field rules read but the event
-        // lacks costs nothing (its slot is simply not stamped with this generation).
+        // lacks costs nothing (its slot is simply not stamped with this generation). The names of an event read from
+        // JSON are linked to what rules read once, not looked up per event.
         _scans.Clear();
         _presentNames.Clear();
-        var byName = fields.ByName;
-        var otherNames = fields.OtherNames;
-        foreach (var (name, value) in e.Fields)
+        if (e.Fields is FieldList list)
         {
-            if (!byName.TryGetValue(name, out var fieldName))
+            for (var i = 0; i < list.Count; i++)
             {
-                if (otherNames is not null && value is not null)
-                {
-                    _scans.Add((otherNames, value));
-                }
-
-                continue;
+                Add(FieldNameOf(list.NameAt(i)), list.ValueAt(i));
             }
-
-            if (fieldName.Scan is { } scan && value is not null)
+        }
+        else
+        {
+            var byName = fields.ByName;
+            foreach (var (name, value) in e.Fields)
             {
-                _scans.Add((scan, value));
-            }
-
-            if (fieldName.Presence.Length > 0)
-            {
-                _presentNames.Add(fieldName);
-            }
-
-            foreach (var (field, rank) in fieldName.Readers)
-            {
-                ref var slot = ref _slots[field];
-                if (slot.Generation != _generation)
-                {
-                    slot = new Slot { Generation = _generation, Found = true, Value = value, Rank = rank };
-                }
-                else if (rank < slot.Rank)
-                {
-                    slot = new Slot { Generation = _generation, Found = true, Value = value, Rank = rank };
-                }
+                Add(byName.GetValueOrDefault(name), value);
             }
         }
     }
+
+    private void Add(FieldName? fieldName, object? value)
+    {
+        if (fieldName is null)
+        {
+            if (fields.OtherNames is { } otherNames && value is not null)
+            {
+                _scans.Add(new(otherNames, value, null));
+            }
+
+            return;
+        }
+
+        if (fieldName.Scan is { } scan && value is not null)
+        {
+            _scans.Add(new(scan, value, fieldName.Values));
+        }
+
+        if (fieldName.Presence.Length > 0)
+        {
+            _presentNames.Add(fieldName);
+        }
+
+        foreach (var (field, rank) in fieldName.Readers)
+        {
+            ref var slot = ref _slots[field];
+            if (slot.Generation != _generation || rank < slot.Rank)
+            {
+                slot = new Slot { Generation = _generation, Found = true, Value = value, Rank = rank };
+            }
+        }
+    }
+
+    /// <summary>The field table's entry for a name, kept on the name for the next event.</summary>
+    private FieldName? FieldNameOf(ReadName name)
+    {
+        if (name.Link is NameLink link && ReferenceEquals(link.Table, fields))
+        {
+            return link.Name;
+        }
+
+        var found = fields.ByName.GetValueOrDefault(name.Name);
+        name.Link = new NameLink(fields, found);
+        return found;
+    }
+
+    private sealed record NameLink(FieldTable Table, FieldName? Name);
 
     /// <summary>The event's field names whose presence the prefilter marks.</summary>
     public List<FieldName> PresentNames => _presentNames;
 
     /// <summary>The event's values with what the prefilter looks for in each.</summary>
-    public List<(Prefilter.NameScan Scan, object Value)> Scans => _scans;
+    public List<ScanValue> Scans => _scans;
 
     public bool Exists(int field) => Resolve(field).Found;
 
@@ -201,6 +230,13 @@ internal sealed class EvalContext(FieldTable fields)
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value?.ToString() ?? "",
     };
+
+    /// <summary>A value of the event and what the prefilter looks for in it.</summary>
+    /// <param name="Scan">What the prefilter looks for in the value.</param>
+    /// <param name="Value">The value.</param>
+    /// <param name="Tally">Whether the values of its name repeat enough for what the scan finds in them to be remembered
+    /// (null: they are not remembered).</param>
+    public readonly record struct ScanValue(Prefilter.NameScan Scan, object Value, RepeatTally? Tally);
 
     private struct Slot
     {

@@ -95,7 +95,7 @@ internal sealed class Prefilter
         }
 
         var scanState = new ScanState(this, ctx, state);
-        foreach (var (scan, value) in ctx.Scans)
+        foreach (var (scan, value, tally) in ctx.Scans)
         {
             scanState.Scan = scan;
             scanState.Value = value;
@@ -104,7 +104,7 @@ internal sealed class Prefilter
             {
                 case string text:
                     scanState.Text = text;
-                    ScanRemembering(ref scanState, text);
+                    ScanRemembering(ref scanState, text, tally is null ? null : state.Remember(text, tally));
                     break;
                 case System.Collections.IList list:
                     foreach (var item in list)
@@ -125,24 +125,21 @@ internal sealed class Prefilter
         }
     }
 
-    /// <summary>Values no longer than this are remembered with what the scan found in them.</summary>
-    private const int MaxRemembered = 128;
-
     /// <summary>
-    /// Scans a value, or replays what the scan found when the thread has seen the same value under the same scan before:
+    /// Scans a value, or replays what the scan found when the thread has scanned the same value with the same scan before:
     /// most values repeat (image paths, channels, users, hosts), and a step through a large automaton costs 10–20 ns a
-    /// character, far more than hashing the value. Command lines and hashes rarely repeat; they cost a look-up each.
+    /// character, far more than hashing the value. Command lines and scripts are too long to be remembered, and values of
+    /// names whose values seldom repeat are not (<paramref name="remembered"/> is null): those are always scanned.
     /// </summary>
-    private static void ScanRemembering(ref ScanState state, string text)
+    private static void ScanRemembering(ref ScanState state, string text, Remembered? remembered)
     {
-        if (text.Length > MaxRemembered)
+        if (remembered is null)
         {
             state.Scan.Automaton.Scan(text, ref state, OnFound);
             return;
         }
 
-        var seen = state.Marks.Seen(state.Scan.Id);
-        if (seen.TryGetValue(text, out var found))
+        if (remembered.Find(state.Scan.Id) is { } found)
         {
             state.Marks.Replayed++;
             for (var i = 0; i < found.Length; i += 2)
@@ -156,12 +153,26 @@ internal sealed class Prefilter
         var recording = state.Marks.Recording;
         recording.Clear();
         state.Scan.Automaton.Scan(text, ref state, OnFoundRecording);
-        if (seen.Count >= State.MaxSeen)
+        remembered.Add(state.Scan.Id, [.. recording]);
+    }
+
+    /// <summary>What one thread's scans found in a value: per scan, the patterns found and where they ended.</summary>
+    internal sealed class Remembered
+    {
+        private int[] _scans = [];
+        private int[][] _found = [];
+
+        public int[]? Find(int scan)
         {
-            seen.Clear();
+            var at = Array.IndexOf(_scans, scan);
+            return at >= 0 ? _found[at] : null;
         }
 
-        seen[text] = recording.Count == 0 ? [] : [.. recording];
+        public void Add(int scan, int[] found)
+        {
+            _scans = [.. _scans, scan];
+            _found = [.. _found, found];
+        }
     }
 
     private static void OnFoundRecording(ref ScanState state, int pattern, int end)
@@ -405,14 +416,8 @@ internal sealed class Prefilter
         private readonly List<int> _touched = [];
         private int _stamp;
 
-        /// <summary>At most this many values are remembered per scan; then they are forgotten, and remembering starts again.</summary>
-        public const int MaxSeen = 2048;
-
-        private readonly Dictionary<string, int[]>?[] _seen;
-
         public State(Prefilter prefilter)
         {
-            _seen = new Dictionary<string, int[]>?[prefilter.ScanCount];
             _atoms = new int[prefilter.AtomCount];
             _rules = new int[prefilter.RuleCount];
             _candidates = [.. prefilter.Always.Select(_ => new List<int>())];
@@ -424,8 +429,37 @@ internal sealed class Prefilter
         /// <summary>A buffer for what one scan finds.</summary>
         public List<int> Recording { get; } = [];
 
-        /// <summary>The values this thread has seen under a scan, with what the scan found in them.</summary>
-        public Dictionary<string, int[]> Seen(int scan) => _seen[scan] ??= new(StringComparer.Ordinal);
+        /// <summary>Values no longer than this are remembered with what the scans found in them.</summary>
+        public const int MaxRemembered = 128;
+
+        /// <summary>When this many values are remembered, they are all forgotten and remembering starts again.</summary>
+        private const int MaxValues = 65_536;
+
+        private readonly Dictionary<string, Remembered> _remembered = new(StringComparer.Ordinal);
+
+        /// <summary>What the scans found in <paramref name="text"/> so far, or null when it is not to be remembered: too
+        /// long, or the values of its name (<paramref name="tally"/>) seldom repeat.</summary>
+        public Remembered? Remember(string text, RepeatTally tally)
+        {
+            if (text.Length > MaxRemembered || !tally.Keeps)
+            {
+                return null;
+            }
+
+            var repeated = _remembered.TryGetValue(text, out var remembered);
+            tally.Note(repeated);
+            if (!repeated)
+            {
+                if (_remembered.Count >= MaxValues)
+                {
+                    _remembered.Clear();
+                }
+
+                _remembered[text] = remembered = new();
+            }
+
+            return remembered;
+        }
 
         /// <summary>Forgets the previous event.</summary>
         public void Next()
@@ -481,6 +515,31 @@ internal sealed class Prefilter
 
             marks[index] = _stamp;
             return true;
+        }
+    }
+}
+
+/// <summary>
+/// Whether the values of one event field name repeat enough to be remembered with what the prefilter found in them:
+/// remembering a value that never comes again costs a look-up in a large table (a cache miss or two) for nothing. The
+/// first <see cref="Trial"/> values are remembered; when fewer than half of them had been seen before (times, process
+/// GUIDs, temporary file names), the name's values no longer are. Shared by threads: a count lost to a race only shifts
+/// the trial.
+/// </summary>
+internal sealed class RepeatTally
+{
+    private const int Trial = 1024;
+    private int _values;
+    private int _repeated;
+
+    public bool Keeps { get; private set; } = true;
+
+    public void Note(bool repeated)
+    {
+        _repeated += repeated ? 1 : 0;
+        if (++_values == Trial)
+        {
+            Keeps = _repeated * 2 >= Trial;
         }
     }
 }
