@@ -172,6 +172,7 @@ public sealed class DetectionEvent
     // False: the data ended before the object did.
     private static bool FlattenObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, ReadName? parent, FieldList fields, NameTable names)
     {
+        ReadName? previous = null;
         while (true)
         {
             if (!reader.Read())
@@ -184,7 +185,7 @@ public sealed class DetectionEvent
                 return true;
             }
 
-            var name = names.Of(parent, ref reader);
+            var name = previous = names.Of(parent, previous, ref reader);
             if (!reader.Read())
             {
                 return false;
@@ -444,9 +445,22 @@ public sealed class DetectionEvent
             return new FieldList(_event);
         }
 
-        /// <summary>The name the reader is at, joined to the object's it is in.</summary>
-        public ReadName Of(ReadName? parent, ref Utf8JsonReader reader)
+        /// <summary>Stands for the event's object, whose first name is guessed like that of any other object.</summary>
+        private readonly ReadName _event0 = new("", null, -1, kept: true);
+
+        /// <summary>
+        /// The name the reader is at, joined to the object's it is in. An event source writes the same names in the same
+        /// order event after event, so the name that followed <paramref name="previous"/> (or began the object) last time
+        /// is tried first, by its raw bytes (which spell one name, escaped or not): no characters decoded, nothing hashed.
+        /// </summary>
+        public ReadName Of(ReadName? parent, ReadName? previous, ref Utf8JsonReader reader)
         {
+            var guess = previous is null ? (parent ?? _event0).First : previous.Next;
+            if (guess is { } expected && ReferenceEquals(expected.Parent, parent) && reader.ValueSpan.SequenceEqual(expected.Utf8))
+            {
+                return expected.Name;
+            }
+
             var prefix = parent?.Name ?? "";
             var length = 0;
             Reserve(prefix.Length + 1 + reader.ValueSpan.Length); // a span reader: no value sequences; UTF-8 bytes ≥ chars
@@ -459,7 +473,22 @@ public sealed class DetectionEvent
 
             length += reader.CopyString(_buffer.AsSpan(length));
             var full = _buffer.AsSpan(0, length);
-            return _lookup.TryGetValue(full, out var known) ? known : Add(full.ToString());
+            var name = _lookup.TryGetValue(full, out var known) ? known : Add(full.ToString());
+            var before = previous ?? parent ?? _event0;
+            if (name.Kept && before.Kept)
+            {
+                var next = new ReadName.Guess(name, parent, reader.ValueSpan.ToArray());
+                if (previous is null)
+                {
+                    before.First = next;
+                }
+                else
+                {
+                    before.Next = next;
+                }
+            }
+
+            return name;
         }
 
         /// <summary>The name <paramref name="name"/> (an alias).</summary>

@@ -26,6 +26,16 @@ internal sealed class ReadName(string name, string? alias, int timeRank, bool ke
 
     public int SetAt { get; set; }
 
+    /// <summary>The name read after this one last time, in the same object: the reading thread's guess at the next.</summary>
+    public Guess? Next { get; set; }
+
+    /// <summary>For the name of an object, the name read first in it last time.</summary>
+    public Guess? First { get; set; }
+
+    /// <summary>A name guessed: it is the one read when the object it is in is <paramref name="Parent"/> and the bytes
+    /// read are <paramref name="Utf8"/>.</summary>
+    public sealed record Guess(ReadName Name, ReadName? Parent, byte[] Utf8);
+
     /// <summary>What detection links to this name (the fields its rules read with this name), kept by the detection code.
     /// Replaced as a whole, never changed in place.</summary>
     public object? Link { get; set; }
