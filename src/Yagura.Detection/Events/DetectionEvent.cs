@@ -210,7 +210,7 @@ public sealed class DetectionEvent
                     names.Read(name, array);
                     break;
                 default:
-                    var value = Scalar(ref reader);
+                    var value = ScalarOf(name, ref reader);
                     fields.Set(name, value);
                     names.Read(name, value);
                     break;
@@ -253,6 +253,29 @@ public sealed class DetectionEvent
         // Arrays holding objects stay one field, their JSON text, as FromJson(JsonElement) keeps them.
         value = nested ? System.Text.Encoding.UTF8.GetString(data[start..(int)reader.BytesConsumed]) : items;
         return true;
+    }
+
+    /// <summary>The value the reader is at; the same object as the name's last value when its bytes are the same
+    /// (channels, users, event ids, flags repeat: nothing decoded, nothing allocated).</summary>
+private static object? ScalarOf(ReadName name, ref Utf8JsonReader reader)
+    {
+        var raw = reader.ValueSpan;
+        if (name.LastRaw is { } last && name.LastType == reader.TokenType && raw.SequenceEqual(last.AsSpan(0, name.LastLength)))
+        {
+            return name.LastValue;
+        }
+
+        var value = Scalar(ref reader);
+        if (name.Kept && raw.Length <= ReadName.MaxLastRaw)
+        {
+            name.LastRaw ??= new byte[ReadName.MaxLastRaw];
+            raw.CopyTo(name.LastRaw);
+            name.LastLength = raw.Length;
+            name.LastType = reader.TokenType;
+            name.LastValue = value;
+        }
+
+        return value;
     }
 
     private static object? Scalar(ref Utf8JsonReader reader) => reader.TokenType switch

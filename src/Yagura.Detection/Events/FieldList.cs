@@ -36,6 +36,19 @@ internal sealed class ReadName(string name, string? alias, int timeRank, bool ke
     /// read are <paramref name="Utf8"/>.</summary>
     public sealed record Guess(ReadName Name, ReadName? Parent, byte[] Utf8);
 
+    /// <summary>Values of up to this many bytes are remembered as the name's last.</summary>
+    public const int MaxLastRaw = 64;
+
+    /// <summary>The last value read with this name, its token type and its raw bytes (the first <see cref="LastLength"/>
+    /// of <see cref="LastRaw"/>).</summary>
+    public object? LastValue { get; set; }
+
+    public System.Text.Json.JsonTokenType LastType { get; set; }
+
+    public byte[]? LastRaw { get; set; }
+
+    public int LastLength { get; set; }
+
     /// <summary>What detection links to this name (the fields its rules read with this name), kept by the detection code.
     /// Replaced as a whole, never changed in place.</summary>
     public object? Link { get; set; }

@@ -116,6 +116,22 @@ public sealed class DetectionEventTests
     }
 
     [Fact]
+    public void FromJson_OfBytes_AValueWithTheBytesOfTheLastIsReadByItsOwnType()
+    {
+        // A name's last value is reused when the same bytes come again: the string "1" and the number 1 have the same.
+        (string Json, object? Value)[] values =
+        [
+            ("\"1\"", "1"), ("1", 1L), ("\"1\"", "1"), ("true", true), ("\"true\"", "true"), ("1.5", 1.5), ("\"1.5\"", "1.5"),
+            ("null", null), ("\"null\"", "null"), ("\"x\\\\u0041\"", "x\\u0041"), ("\"x\\u0041\"", "xA"), ("\"xA\"", "xA"),
+        ];
+
+        foreach (var (json, value) in values)
+        {
+            Assert.Equal(value, DetectionEvent.FromJson(System.Text.Encoding.UTF8.GetBytes($"{{\"v\":{json}}}")).Fields["v"]);
+        }
+    }
+
+    [Fact]
     public void FromJson_OfBytes_AnAliasNeverReplacesAFieldOfItsName()
     {
         // "Threat Name" is read as ThreatName too, unless the event has a ThreatName of its own, before or after it.
