@@ -50,6 +50,7 @@ internal static class SigmaProfile
         long total = 0;
         var (evaluated, predicates) = (matcher.RulesEvaluated, matcher.PredicatesEvaluated);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
         var best = TimeSpan.MaxValue;
         for (var pass = 0; pass < repeat; pass++)
@@ -66,9 +67,10 @@ internal static class SigmaProfile
         }
 
         clock.Stop();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label}: {repeat * events.Count / clock.Elapsed.TotalSeconds,10:N0} events/s wall, {repeat * events.Count / cpuSeconds,10:N0} per CPU-second, {1e6 * clock.Elapsed.TotalSeconds / events.Count / repeat:F2} µs/event (best pass {1e6 * best.TotalSeconds / events.Count:F2}), {total / repeat:N0} matches, {(matcher.PredicatesEvaluated - predicates) / (double)repeat / events.Count:F2} log sources and {(matcher.RulesEvaluated - evaluated) / (double)repeat / events.Count:F2} rules evaluated per event"));
+            $"{label}: {repeat * events.Count / clock.Elapsed.TotalSeconds,10:N0} events/s wall, {repeat * events.Count / cpuSeconds,10:N0} per CPU-second, {1e6 * clock.Elapsed.TotalSeconds / events.Count / repeat:F2} µs/event (best pass {1e6 * best.TotalSeconds / events.Count:F2}), {total / repeat:N0} matches, {(matcher.PredicatesEvaluated - predicates) / (double)repeat / events.Count:F2} log sources and {(matcher.RulesEvaluated - evaluated) / (double)repeat / events.Count:F2} rules evaluated per event, {allocated / repeat / events.Count:N0} bytes allocated per event"));
     }
 }
