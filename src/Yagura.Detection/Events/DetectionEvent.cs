@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 using Yagura.Core.Events;
@@ -170,6 +171,7 @@ public sealed class DetectionEvent
     }
 
     // False: the data ended before the object did.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool FlattenObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, ReadName? parent, FieldList fields, NameTable names)
     {
         ReadName? previous = null;
@@ -257,6 +259,7 @@ public sealed class DetectionEvent
 
     /// <summary>The value the reader is at; the same object as the name's last value when its bytes are the same
     /// (channels, users, event ids, flags repeat: nothing decoded, nothing allocated).</summary>
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
 private static object? ScalarOf(ReadName name, ref Utf8JsonReader reader)
     {
         var raw = reader.ValueSpan;
@@ -476,6 +479,7 @@ private static object? ScalarOf(ReadName name, ref Utf8JsonReader reader)
         /// order event after event, so the name that followed <paramref name="previous"/> (or began the object) last time
         /// is tried first, by its raw bytes (which spell one name, escaped or not): no characters decoded, nothing hashed.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ReadName Of(ReadName? parent, ReadName? previous, ref Utf8JsonReader reader)
         {
             var guess = previous is null ? (parent ?? _event0).First : previous.Next;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -71,6 +72,7 @@ public static class EventFiles
     }
 
     /// <summary>The events of the next JSON value in <paramref name="data"/> (one object, or an array of them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (List<Item>? Items, int Consumed, string? Error, bool NeedMore) NextValue(ReadOnlySpan<byte> data, bool final, long lines, long index, string path)
     {
         if (data.TrimStart(" \t\r\n"u8).IsEmpty)

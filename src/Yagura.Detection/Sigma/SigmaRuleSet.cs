@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -577,6 +579,10 @@ public sealed class SigmaRuleSet
 
         /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>, in load order per log source:
         /// rules disabled for the event's tenant, or whose filters for that tenant do not hold, are left out.</summary>
+        // The per-event path (this, the prefilter's scan, the automaton, the common nodes, reading JSON) is compiled
+        // optimised at its first call: tiered compilation waits for 100 ms without new methods before it optimises, and
+        // a run that keeps meeting new rules ran unoptimised code for ~10 % of a million events (`perf`, 2026-12-03).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Match(DetectionEvent e, List<SigmaRule> matches)
         {
             var prefilter = _set._prefilter;

@@ -222,6 +222,7 @@ internal sealed class AhoCorasick
     public delegate void FoundHandler<TState>(ref TState state, int pattern, int end);
 
     /// <summary>Calls <paramref name="found"/> with (pattern, end index exclusive) for every occurrence.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scan<TState>(string value, ref TState state, FoundHandler<TState> found)
     {
         var node = 0;

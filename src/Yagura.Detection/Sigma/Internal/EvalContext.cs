@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 using Yagura.Detection.Events;
 
@@ -80,6 +81,7 @@ internal sealed class EvalContext(FieldTable fields)
     /// <summary>The literals found in this event by the prefilter of the rules being evaluated (null: none ran).</summary>
     public Prefilter.State? Atoms { get; set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset(DetectionEvent e)
     {
         Event = e;

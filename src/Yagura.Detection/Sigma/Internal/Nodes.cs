@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace Yagura.Detection.Sigma.Internal;
 
@@ -15,6 +16,7 @@ internal sealed class AndNode(Node[] children) : Node
 {
     public override IEnumerable<Node> Children => children;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Eval(EvalContext ctx)
     {
         foreach (var child in children)
@@ -33,6 +35,7 @@ internal sealed class OrNode(Node[] children) : Node
 {
     public override IEnumerable<Node> Children => children;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Eval(EvalContext ctx)
     {
         foreach (var child in children)
@@ -78,6 +81,7 @@ internal sealed class StringNode(int field, StringMatcher[] matchers, bool all) 
     /// </summary>
     public int[]? AtomIds { get; set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Eval(EvalContext ctx)
     {
         if (AtomIds is not { } atoms || ctx.Atoms is not { } marks)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Yagura.Detection.Sigma.Internal;
 
 /// <summary>
@@ -84,6 +86,7 @@ internal sealed class Prefilter
     /// Scans the values of the event <paramref name="ctx"/> was reset to, marking in <paramref name="state"/> the
     /// literals found and the rules they make candidates.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scan(EvalContext ctx, State state)
     {
         foreach (var name in ctx.PresentNames)
@@ -131,6 +134,7 @@ internal sealed class Prefilter
     /// character, far more than hashing the value. Command lines and scripts are too long to be remembered, and values of
     /// names whose values seldom repeat are not (<paramref name="remembered"/> is null): those are always scanned.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScanRemembering(ref ScanState state, string text, Remembered? remembered)
     {
         if (remembered is null)
@@ -182,6 +186,7 @@ internal sealed class Prefilter
         OnFound(ref state, pattern, end);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OnFound(ref ScanState state, int pattern, int end)
     {
         var length = state.Scan.Automaton.Lengths[pattern];
@@ -204,6 +209,7 @@ internal sealed class Prefilter
     }
 
     /// <summary>Marks an atom found, and the rules it makes candidates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Mark(State marks, int atom)
     {
         if (!marks.MarkAtom(atom))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Yagura.Detection.Sigma.Internal;
@@ -129,6 +130,7 @@ internal sealed class GlobMatcher : StringMatcher
         }));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool IsMatch(string value)
     {
         // Iterative wildcard matching: on a mismatch, retry from the last '*' one character further.
