@@ -259,8 +259,8 @@ public sealed class DetectionEvent
 
     /// <summary>The value the reader is at; the same object as the name's last value when its bytes are the same
     /// (channels, users, event ids, flags repeat: nothing decoded, nothing allocated).</summary>
-[MethodImpl(MethodImplOptions.AggressiveOptimization)]
-private static object? ScalarOf(ReadName name, ref Utf8JsonReader reader)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static object? ScalarOf(ReadName name, ref Utf8JsonReader reader)
     {
         var raw = reader.ValueSpan;
         if (name.LastRaw is { } last && name.LastType == reader.TokenType && raw.SequenceEqual(last.AsSpan(0, name.LastLength)))

@@ -69,16 +69,12 @@ internal sealed class Prefilter
         _ruleSet = [.. ruleSet];
         _atomRules = [.. atoms.Rules.Select(r => r.ToArray())];
         atoms.AttachScans(fields);
-        ScanCount = atoms.ScanCount;
     }
 
     /// <summary>Per set, the rules evaluated for every event.</summary>
     public int[][] Always { get; }
 
     public int AtomCount => _atomRules.Length;
-
-    /// <summary>How many scans (automata) event field names share.</summary>
-    public int ScanCount { get; }
 
     public int RuleCount => _ruleSet.Length;
 
