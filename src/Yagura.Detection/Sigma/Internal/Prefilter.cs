@@ -141,22 +141,25 @@ internal sealed class Prefilter
 
         if (remembered.Find(state.Scan.Id) is { } found)
         {
+            // (field, atom) pairs whose literal was found at its place: only whether the field reads this value depends
+            // on the event.
             state.Marks.Replayed++;
             for (var i = 0; i < found.Length; i += 2)
             {
-                OnFound(ref state, found[i], found[i + 1]);
+                MarkIfRead(ref state, found[i], found[i + 1]);
             }
 
             return;
         }
 
-        var recording = state.Marks.Recording;
+        var recording = state.Recording = state.Marks.Recording;
         recording.Clear();
-        state.Scan.Automaton.Scan(text, ref state, OnFoundRecording);
+        state.Scan.Automaton.Scan(text, ref state, OnFound);
+        state.Recording = null;
         remembered.Add(state.Scan.Id, [.. recording]);
     }
 
-    /// <summary>What one thread's scans found in a value: per scan, the patterns found and where they ended.</summary>
+    /// <summary>What one thread's scans found in a value: per scan, the (field, atom) pairs whose literal is at its place.</summary>
     internal sealed class Remembered
     {
         private int[] _scans = [];
@@ -175,16 +178,10 @@ internal sealed class Prefilter
         }
     }
 
-    private static void OnFoundRecording(ref ScanState state, int pattern, int end)
-    {
-        state.Marks.Recording.Add(pattern);
-        state.Marks.Recording.Add(end);
-        OnFound(ref state, pattern, end);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OnFound(ref ScanState state, int pattern, int end)
     {
+        var recording = state.Recording;
         var length = state.Scan.Automaton.Lengths[pattern];
         foreach (var (field, place, atom) in state.Scan.Outputs[pattern])
         {
@@ -196,11 +193,22 @@ internal sealed class Prefilter
                 _ => end == length && end == state.Text.Length,
             };
 
-            // A field reads the value only when its name won among the field's candidate names in this event.
-            if (holds && (field == FieldTable.AllValues || ReferenceEquals(state.Context.Value(field), state.Value)))
+            if (holds)
             {
-                state.Prefilter.Mark(state.Marks, atom);
+                recording?.Add(field);
+                recording?.Add(atom);
+                MarkIfRead(ref state, field, atom);
             }
+        }
+    }
+
+    // A field reads the value only when its name won among the field's candidate names in this event.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MarkIfRead(ref ScanState state, int field, int atom)
+    {
+        if (field == FieldTable.AllValues || ReferenceEquals(state.Context.Value(field), state.Value))
+        {
+            state.Prefilter.Mark(state.Marks, atom);
         }
     }
 
@@ -407,6 +415,10 @@ internal sealed class Prefilter
         public NameScan Scan = null!;
         public object Value = null!;
         public string Text = "";
+
+        /// <summary>Where the scan records the (field, atom) pairs it finds at their place, to remember them (null: it
+        /// does not).</summary>
+        public List<int>? Recording;
     }
 
     /// <summary>Per-thread marks of the atoms found and the candidate rules of each set, for the current event.</summary>
