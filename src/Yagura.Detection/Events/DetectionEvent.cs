@@ -483,9 +483,9 @@ public sealed class DetectionEvent
         public ReadName Of(ReadName? parent, ReadName? previous, ref Utf8JsonReader reader)
         {
             var guess = previous is null ? (parent ?? _event0).First : previous.Next;
-            if (guess is { } expected && ReferenceEquals(expected.Parent, parent) && reader.ValueSpan.SequenceEqual(expected.Utf8))
+            if (guess is not null && ReferenceEquals(guess.Parent, parent) && reader.ValueSpan.SequenceEqual(guess.Utf8))
             {
-                return expected.Name;
+                return guess;
             }
 
             var prefix = parent?.Name ?? "";
@@ -504,14 +504,19 @@ public sealed class DetectionEvent
             var before = previous ?? parent ?? _event0;
             if (name.Kept && before.Kept)
             {
-                var next = new ReadName.Guess(name, parent, reader.ValueSpan.ToArray());
+                if (!ReferenceEquals(name.Parent, parent) || !reader.ValueSpan.SequenceEqual(name.Utf8))
+                {
+                    name.Parent = parent;
+                    name.Utf8 = reader.ValueSpan.ToArray();
+                }
+
                 if (previous is null)
                 {
-                    before.First = next;
+                    before.First = name;
                 }
                 else
                 {
-                    before.Next = next;
+                    before.Next = name;
                 }
             }
 

@@ -27,14 +27,16 @@ internal sealed class ReadName(string name, string? alias, int timeRank, bool ke
     public int SetAt { get; set; }
 
     /// <summary>The name read after this one last time, in the same object: the reading thread's guess at the next.</summary>
-    public Guess? Next { get; set; }
+    public ReadName? Next { get; set; }
 
     /// <summary>For the name of an object, the name read first in it last time.</summary>
-    public Guess? First { get; set; }
+    public ReadName? First { get; set; }
 
-    /// <summary>A name guessed: it is the one read when the object it is in is <paramref name="Parent"/> and the bytes
-    /// read are <paramref name="Utf8"/>.</summary>
-    public sealed record Guess(ReadName Name, ReadName? Parent, byte[] Utf8);
+    /// <summary>The object this name was last read in, and the raw bytes it was read from there: a guess at this name
+    /// holds when the reader is in that object at those bytes.</summary>
+    public ReadName? Parent { get; set; }
+
+    public byte[] Utf8 { get; set; } = [];
 
     /// <summary>Values of up to this many bytes are remembered as the name's last.</summary>
     public const int MaxLastRaw = 64;

@@ -577,6 +577,9 @@ public sealed class SigmaRuleSet
         /// <summary>Values whose scan was replayed from an earlier event rather than run again, for profiling.</summary>
         public long ScansReplayed => _marks.Replayed;
 
+        /// <summary>Values remembered with what the scans found in them, for profiling.</summary>
+        public int ValuesRemembered => _marks.RememberedCount;
+
         /// <summary>Adds the rules <paramref name="e"/> matches to <paramref name="matches"/>, in load order per log source:
         /// rules disabled for the event's tenant, or whose filters for that tenant do not hold, are left out.</summary>
         // The per-event path (this, the prefilter's scan, the automaton, the common nodes, reading JSON) is compiled

@@ -170,6 +170,20 @@ public sealed class PrefilterTests
     [Fact]
     public void ValuesOfANameThatSeldomRepeat_AreNoLongerRemembered()
     {
+        // Image paths that never come again fill no table once a trial of 1,024 shows they seldom repeat; the channel,
+        // which repeats, is still remembered, and the evil image still matches.
+        using var rules = new SigmaTestRules();
+        var matcher = rules.Load(EvilImage).CreateMatcher();
+        for (var i = 0; i < 3000; i++)
+        {
+            matcher.Match(Event($$"""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\tools\tool{{i}}.exe"}"""), []);
+        }
+
+        Assert.InRange(matcher.ValuesRemembered, 1, 1100);
+        var found = new List<SigmaRule>();
+        matcher.Match(Event("""{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\tools\\evil.exe"}"""), found);
+        Assert.Single(found);
+
         var unique = new RepeatTally();
         var repeating = new RepeatTally();
         for (var i = 0; i < 4096; i++)

@@ -440,11 +440,14 @@ internal sealed class Prefilter
         /// <summary>Values whose scan was replayed rather than run, for profiling.</summary>
         public long Replayed { get; set; }
 
+        /// <summary>Values remembered now, for profiling.</summary>
+        public int RememberedCount => _remembered.Count;
+
         /// <summary>A buffer for what one scan finds.</summary>
         public List<int> Recording { get; } = [];
 
         /// <summary>Values no longer than this are remembered with what the scans found in them.</summary>
-        public const int MaxRemembered = 128;
+        private const int MaxRemembered = 128;
 
         /// <summary>When this many values are remembered, they are all forgotten and remembering starts again.</summary>
         private const int MaxValues = 65_536;
