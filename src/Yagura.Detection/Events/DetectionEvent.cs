@@ -445,6 +445,9 @@ public sealed class DetectionEvent
         private char[] _buffer = new char[256];
         private int _event;
 
+        /// <summary>Stands for the event's object, whose first name is guessed like that of any other object.</summary>
+        private readonly ReadName _event0 = new("", null, -1, kept: true);
+
         private NameTable() => _lookup = _known.GetAlternateLookup<ReadOnlySpan<char>>();
 
         public static NameTable Current => t_current ??= new();
@@ -470,9 +473,6 @@ public sealed class DetectionEvent
 
             return new FieldList(_event);
         }
-
-        /// <summary>Stands for the event's object, whose first name is guessed like that of any other object.</summary>
-        private readonly ReadName _event0 = new("", null, -1, kept: true);
 
         /// <summary>
         /// The name the reader is at, joined to the object's it is in. An event source writes the same names in the same

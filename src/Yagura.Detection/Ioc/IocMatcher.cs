@@ -105,9 +105,10 @@ public sealed partial class IocMatcher
         {
             for (var i = 0; i < list.Count; i++)
             {
-                if (_typesByField.TryGetValue(list.NameAt(i).Name, out var types))
+                var name = list.NameAt(i).Name;
+                if (_typesByField.TryGetValue(name, out var types))
                 {
-                    MatchField(list.NameAt(i).Name, types, list.ValueAt(i), now, ref hits);
+                    MatchField(name, types, list.ValueAt(i), now, ref hits);
                 }
             }
         }

@@ -541,7 +541,7 @@ internal sealed class Prefilter
 /// remembering a value that never comes again costs a look-up in a large table (a cache miss or two) for nothing. The
 /// first <see cref="Trial"/> values are remembered; when fewer than half of them had been seen before (times, process
 /// GUIDs, temporary file names), the name's values no longer are. Shared by threads: a count lost to a race only shifts
-/// the trial.
+/// the trial, and once it is over nothing is written (no counter shared by every thread's every value).
 /// </summary>
 internal sealed class RepeatTally
 {
@@ -553,6 +553,11 @@ internal sealed class RepeatTally
 
     public void Note(bool repeated)
     {
+        if (_values >= Trial)
+        {
+            return;
+        }
+
         _repeated += repeated ? 1 : 0;
         if (++_values == Trial)
         {
